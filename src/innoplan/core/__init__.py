@@ -1,0 +1,1 @@
+"""Shared pieces only: settings helpers, base models, number formatting, permissions."""

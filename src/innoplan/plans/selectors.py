@@ -1,0 +1,245 @@
+"""Reads of the plan that pages, the API and reports share, so a figure is the same everywhere.
+
+``plan_figures`` is the one place a target's current value, progress, status and forecast are
+computed for a date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from innoplan.accounts.choices import Role
+from innoplan.plans import progress
+from innoplan.plans.choices import AssignmentRole, ReviewStatus
+from innoplan.plans.models import (
+    GoalGroup,
+    Indicator,
+    Plan,
+    ReportedValue,
+    Section,
+    Target,
+    Task,
+    TaskAssignment,
+)
+
+
+def current_plan() -> Plan | None:
+    """The plan being run: the most recently issued one."""
+    return Plan.objects.order_by("-issued_on", "-id").first()
+
+
+def restrict_indicators(user, queryset: QuerySet[Indicator] | None = None) -> QuerySet[Indicator]:
+    """The indicators a user may see: all for the plan owner and leaders, the department's own
+    for a reporter, none for anyone else."""
+    queryset = Indicator.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role in (Role.PLAN_OWNER, Role.LEADER):
+        return queryset
+    if user.role == Role.REPORTER and user.department_id:
+        return queryset.filter(department_id=user.department_id)
+    return queryset.none()
+
+
+def restrict_reported_values(user, queryset: QuerySet[ReportedValue] | None = None):
+    queryset = ReportedValue.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role in (Role.PLAN_OWNER, Role.LEADER):
+        return queryset
+    if user.role == Role.REPORTER and user.department_id:
+        return queryset.filter(indicator__department_id=user.department_id)
+    return queryset.none()
+
+
+def thresholds() -> progress.Thresholds:
+    return progress.Thresholds(
+        lagging=settings.INNOPLAN_STATUS_LAGGING,
+        severe=settings.INNOPLAN_STATUS_SEVERE,
+        about_tolerance=settings.INNOPLAN_ABOUT_TOLERANCE,
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A target's standing on a date: what the dashboard card, the report and the API show."""
+
+    indicator: Indicator
+    target: Target | None
+    as_of: date
+    history: tuple[progress.Point, ...]
+    assessment: progress.Assessment
+    source: str = "reported"
+
+    @property
+    def display_factor(self) -> Decimal:
+        from innoplan.core.numbers import unit_factor
+
+        return unit_factor(self.indicator.unit, self.indicator.display_unit)
+
+    def shown(self, value: Decimal | None) -> Decimal | None:
+        return None if value is None else value / self.display_factor
+
+    @property
+    def current_shown(self):
+        return self.shown(self.assessment.current)
+
+    @property
+    def target_shown(self):
+        return self.shown(self.target.value) if self.target else None
+
+    @property
+    def forecast_shown(self):
+        return self.shown(self.assessment.forecast)
+
+    @property
+    def needed_monthly_shown(self):
+        return self.shown(self.assessment.needed_monthly)
+
+    @property
+    def progress_percent(self) -> Decimal | None:
+        if self.assessment.progress is None:
+            return None
+        return max(Decimal(0), min(Decimal(100), self.assessment.progress * 100))
+
+
+def _main_target(indicator: Indicator, as_of: date) -> Target | None:
+    """The deadline-year target; for an annual flow the one for the year of ``as_of`` if set."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    if not targets:
+        return None
+    if indicator.annual:
+        for target in targets:
+            if target.year == as_of.year:
+                return target
+    return targets[-1]
+
+
+def _approved_history(indicator_ids, as_of: date) -> dict[int, list[progress.Point]]:
+    """Approved values by indicator, one per as-of date (the last one approved wins)."""
+    rows = (
+        ReportedValue.objects.filter(
+            indicator_id__in=indicator_ids, status=ReviewStatus.APPROVED, period_end__lte=as_of
+        )
+        .order_by("indicator_id", "period_end", "reviewed_at", "id")
+        .values_list("indicator_id", "period_end", "value")
+    )
+    by_date: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for indicator_id, on, value in rows:
+        by_date[indicator_id][on] = value
+    return {
+        indicator_id: [progress.Point(on=on, value=value) for on, value in sorted(points.items())]
+        for indicator_id, points in by_date.items()
+    }
+
+
+def figure_for(indicator: Indicator, *, as_of: date, history: list[progress.Point]) -> Figure:
+    plan = indicator.plan
+    target = _main_target(indicator, as_of)
+    step = Decimal(1) if indicator.counts_whole_units else Decimal(0)
+    if target is None:
+        assessment = progress.Assessment(
+            current=history[-1].value if history else None, progress=None, required=None,
+            status=progress.Status.NO_DATA, forecast=None, forecast_method="none",
+            needed_monthly=None, met=False,
+        )
+        return Figure(indicator, None, as_of, tuple(history), assessment)
+    comparator = progress.Comparator(target.comparator)
+    if indicator.annual:
+        year_points = [p for p in history if p.on.year == as_of.year]
+        assessment = progress.assess_annual(
+            comparator=comparator, annual_target=target.value, year_to_date=year_points,
+            as_of=as_of, step=step, thresholds=thresholds(),
+        )
+    else:
+        baseline, baseline_on = indicator.baseline_value, indicator.baseline_on
+        if baseline is None or baseline_on is None:
+            # Without a recorded baseline the first approved figure stands in for it.
+            first = history[0] if history else progress.Point(on=plan.issued_on, value=Decimal(0))
+            baseline, baseline_on = first.value, first.on
+        assessment = progress.assess_stock(
+            comparator=comparator, target=target.value, deadline=date(target.year, 12, 31),
+            baseline=baseline, baseline_on=baseline_on, history=history, as_of=as_of,
+            step=step, thresholds=thresholds(),
+        )
+    return Figure(indicator, target, as_of, tuple(history), assessment)
+
+
+def indicators_with_targets(plan: Plan) -> QuerySet[Indicator]:
+    return (
+        plan.indicators.select_related("plan", "department", "goal_group", "task")
+        .prefetch_related("targets")
+        .order_by("position")
+    )
+
+
+def plan_figures(*, plan: Plan, as_of: date, indicators=None) -> list[Figure]:
+    """Every indicator's figure on ``as_of``, in a fixed number of queries."""
+    indicators = list(indicators if indicators is not None else indicators_with_targets(plan))
+    history = _approved_history([i.id for i in indicators], as_of)
+    return [figure_for(i, as_of=as_of, history=history.get(i.id, [])) for i in indicators]
+
+
+def indicator_figure(*, indicator: Indicator, as_of: date) -> Figure:
+    history = _approved_history([indicator.id], as_of)
+    return figure_for(indicator, as_of=as_of, history=history.get(indicator.id, []))
+
+
+@dataclass(frozen=True)
+class GoalGroupFigures:
+    group: GoalGroup
+    figures: list[Figure]
+
+
+def dashboard_groups(*, plan: Plan, as_of: date) -> list[GoalGroupFigures]:
+    """The 作战图's target cards: the goal groups in order, each with its targets' figures."""
+    figures = plan_figures(plan=plan, as_of=as_of)
+    by_group: dict[int, list[Figure]] = defaultdict(list)
+    for figure in figures:
+        if figure.indicator.goal_group_id:
+            by_group[figure.indicator.goal_group_id].append(figure)
+    return [GoalGroupFigures(g, by_group.get(g.id, [])) for g in plan.goal_groups.all()]
+
+
+def task_quota_figures(*, plan: Plan, as_of: date) -> list[Figure]:
+    """Targets stated inside tasks (task 9's annual support quotas)."""
+    indicators = indicators_with_targets(plan).filter(task__isnull=False)
+    return plan_figures(plan=plan, as_of=as_of, indicators=indicators)
+
+
+def sections_with_tasks(plan: Plan) -> QuerySet[Section]:
+    """Sections with their tasks and each task's departments (lead first), in three queries."""
+    assignments = TaskAssignment.objects.select_related("department").order_by(
+        "role", "department__position", "department__code"
+    )
+    tasks = Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))
+    return plan.sections.prefetch_related(Prefetch("tasks", queryset=tasks)).order_by("position")
+
+
+def lead_departments(task: Task):
+    return [a.department for a in task.assignments.all() if a.role == AssignmentRole.LEAD]
+
+
+def cooperating_departments(task: Task):
+    return [a.department for a in task.assignments.all() if a.role == AssignmentRole.COOPERATING]
+
+
+def reported_values_for(indicator: Indicator) -> QuerySet[ReportedValue]:
+    return indicator.reported_values.select_related("submitted_by", "reviewed_by").order_by(
+        "-period_end", "-created"
+    )
+
+
+def pending_reviews(user) -> QuerySet[ReportedValue]:
+    return (
+        restrict_reported_values(user)
+        .filter(status=ReviewStatus.PENDING)
+        .select_related("indicator", "indicator__department", "submitted_by")
+        .order_by("created")
+    )

@@ -1,0 +1,412 @@
+"""Writes to the plan that carry a rule: loading a plan, reporting and reviewing figures,
+editing indicators and task assignments. Each runs in one transaction; django-auditlog
+records the before and after of every change with the actor set by ``audit_actor``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innoplan.plans.choices import AssignmentRole, PeriodKind, ReviewStatus
+from innoplan.plans.ingest.schema import PlanDocument, TargetSpec
+from innoplan.plans.models import (
+    GoalGroup,
+    Indicator,
+    Measure,
+    Plan,
+    ReportedValue,
+    Section,
+    Target,
+    Task,
+    TaskAssignment,
+    period_end,
+)
+
+ATTACHMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"}
+
+
+def audit_actor(actor):
+    """Attribute the audit entries written inside the block to ``actor`` (None: the system)."""
+    return set_actor(actor)
+
+
+# --- loading a plan ------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """What a load changed, by kind of record: counts of created, updated and removed."""
+
+    plan: Plan | None = None
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: str, kind: str) -> None:
+        counts = getattr(self, bucket)
+        counts[kind] = counts.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+def _upsert(result: LoadResult, kind: str, model, lookup: dict, values: dict):
+    """Create or update one record, saving only when a value differs (so a second load of the
+    same file writes nothing and leaves no audit entry)."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        result.count("created", kind)
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.full_clean()
+        instance.save()
+        result.count("updated", kind)
+    return instance
+
+
+def _remove_missing(result: LoadResult, kind: str, queryset, keep_ids: set[int]) -> None:
+    for instance in queryset.exclude(id__in=keep_ids):
+        instance.delete()
+        result.count("removed", kind)
+
+
+def _load_target(result, plan, spec: TargetSpec, position, *, goal_group=None, task=None):
+    indicator = _upsert(
+        result, "indicator", Indicator, {"plan": plan, "name": spec.indicator},
+        {
+            "goal_group": goal_group, "task": task, "position": position, "unit": spec.unit,
+            "display_unit": spec.display_unit, "annual": spec.annual,
+        },
+    )
+    target = _upsert(
+        result, "target", Target, {"indicator": indicator, "year": spec.year},
+        {"comparator": spec.comparator, "value": Decimal(spec.value), "text": spec.text},
+    )
+    return indicator, target
+
+
+@transaction.atomic
+def plan_load(*, document: PlanDocument, actor=None) -> LoadResult:
+    """Load a plan document, matched by its document number; re-loading updates in place.
+
+    Records the file no longer holds are removed, except an indicator that already has
+    reported figures: that refuses the whole load, so nothing is half-applied.
+    """
+    result = LoadResult()
+    header = document.header
+    with audit_actor(actor):
+        plan = _upsert(
+            result, "plan", Plan, {"doc_number": header.doc_number},
+            {
+                "title": header.title, "issuer": header.issuer, "issued_on": header.date,
+                "start_year": header.start_year, "deadline_year": header.deadline_year,
+            },
+        )
+        result.plan = plan
+        keep = {"goal_group": set(), "section": set(), "task": set(), "measure": set(),
+                "indicator": set(), "target": set()}
+        position = 0
+        for group_position, group_spec in enumerate(document.goal_groups, start=1):
+            group = _upsert(result, "goal_group", GoalGroup, {"plan": plan, "name": group_spec.name},
+                            {"position": group_position})
+            keep["goal_group"].add(group.id)
+            for spec in group_spec.targets:
+                position += 1
+                indicator, target = _load_target(result, plan, spec, position, goal_group=group)
+                keep["indicator"].add(indicator.id)
+                keep["target"].add(target.id)
+        for section_position, section_spec in enumerate(document.sections, start=1):
+            section = _upsert(result, "section", Section, {"plan": plan, "title": section_spec.title},
+                              {"position": section_position})
+            keep["section"].add(section.id)
+            for task_spec in section_spec.tasks:
+                task = _upsert(result, "task", Task, {"plan": plan, "number": task_spec.number},
+                               {"section": section, "title": task_spec.title})
+                keep["task"].add(task.id)
+                for spec in task_spec.targets:
+                    position += 1
+                    indicator, target = _load_target(result, plan, spec, position, task=task)
+                    keep["indicator"].add(indicator.id)
+                    keep["target"].add(target.id)
+        for measure_position, measure_spec in enumerate(document.measures, start=1):
+            measure = _upsert(result, "measure", Measure, {"plan": plan, "title": measure_spec.title},
+                              {"position": measure_position})
+            keep["measure"].add(measure.id)
+
+        orphaned = plan.indicators.exclude(id__in=keep["indicator"]).filter(
+            reported_values__isnull=False
+        ).distinct()
+        if orphaned.exists():
+            names = "、".join(i.name for i in orphaned)
+            raise ValidationError(
+                _("%(source)s: indicators %(names)s are no longer in the file but have reported "
+                  "figures; they cannot be removed by a load.")
+                % {"source": document.source, "names": names}
+            )
+        _remove_missing(result, "target", Target.objects.filter(indicator__plan=plan), keep["target"])
+        _remove_missing(result, "indicator", plan.indicators.all(), keep["indicator"])
+        _remove_missing(result, "task", plan.tasks.all(), keep["task"])
+        _remove_missing(result, "section", plan.sections.all(), keep["section"])
+        _remove_missing(result, "goal_group", plan.goal_groups.all(), keep["goal_group"])
+        _remove_missing(result, "measure", plan.measures.all(), keep["measure"])
+    return result
+
+
+# --- reported figures ----------------------------------------------------------------------
+
+
+def _check_attachment(attachment: UploadedFile | None) -> None:
+    from django.conf import settings
+
+    if not attachment:
+        return
+    name = attachment.name or ""
+    extension = name[name.rfind("."):].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError({"attachment": _(
+            "Attachments must be PDF, Word, Excel or an image (%(allowed)s); %(name)s is not."
+        ) % {"allowed": " ".join(sorted(ATTACHMENT_EXTENSIONS)), "name": name}})
+    if attachment.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"attachment": _(
+            "The attachment is %(size)d MB; at most %(max)d MB is accepted."
+        ) % {"size": attachment.size // 2**20, "max": settings.UPLOAD_MAX_BYTES // 2**20}})
+
+
+def period_start_problem(kind: str, start: date, today: date) -> str | None:
+    if kind == PeriodKind.MONTH and start.day != 1:
+        return _("A monthly figure's period starts on the first day of the month.")
+    if kind == PeriodKind.QUARTER and (start.day != 1 or start.month not in (1, 4, 7, 10)):
+        return _("A quarterly figure's period starts on 1 January, April, July or October.")
+    if start > today:
+        return _("A figure cannot be reported for a period that has not begun.")
+    return None
+
+
+@transaction.atomic
+def reported_value_submit(
+    *,
+    indicator: Indicator,
+    period_kind: str,
+    period_start: date,
+    value: Decimal,
+    actor,
+    note: str = "",
+    attachment: UploadedFile | None = None,
+) -> ReportedValue:
+    """A department reports a figure for one of its indicators; it waits for review."""
+    if not actor.has_perm("plans.report_value", indicator):
+        raise PermissionDenied(_("Only the department assigned to “%(indicator)s” reports it.")
+                               % {"indicator": indicator.name})
+    problem = period_start_problem(period_kind, period_start, timezone.localdate())
+    if problem:
+        raise ValidationError({"period_start": problem})
+    if value < 0:
+        raise ValidationError({"value": _("A figure cannot be negative.")})
+    if indicator.counts_whole_units and value != value.to_integral_value():
+        raise ValidationError({"value": _("“%(indicator)s” is counted in whole %(unit)s.")
+                               % {"indicator": indicator.name, "unit": indicator.unit}})
+    _check_attachment(attachment)
+    end = period_end(period_kind, period_start)
+    clash = indicator.reported_values.filter(
+        period_end=end, status__in=[ReviewStatus.PENDING, ReviewStatus.APPROVED]
+    ).first()
+    if clash:
+        raise ValidationError({"period_start": _(
+            "A figure for this period is already %(status)s; ask the plan owner to reject it "
+            "before reporting again."
+        ) % {"status": clash.get_status_display()}})
+    reported = ReportedValue(
+        indicator=indicator, period_kind=period_kind, period_start=period_start, period_end=end,
+        value=value, note=note, submitted_by=actor,
+    )
+    if attachment:
+        reported.attachment = attachment
+    with audit_actor(actor):
+        reported.full_clean()
+        reported.save()
+    return reported
+
+
+def _review(*, value: ReportedValue, actor, status: str, reason: str) -> ReportedValue:
+    if not actor.has_perm("plans.review_value", value):
+        raise PermissionDenied(_("Only the plan owner reviews reported figures."))
+    # Lock the row so that two reviewers at once cannot both act on a pending figure.
+    locked = ReportedValue.objects.select_for_update().get(pk=value.pk)
+    if locked.status != ReviewStatus.PENDING:
+        raise ValidationError(_("This figure was already %(status)s by %(who)s.") % {
+            "status": locked.get_status_display(), "who": locked.reviewed_by})
+    locked.status = status
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.review_reason = reason
+    with audit_actor(actor):
+        locked.full_clean()
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def reported_value_approve(*, value: ReportedValue, actor, reason: str = "") -> ReportedValue:
+    """The plan owner accepts a figure; from now on it counts on the dashboard."""
+    return _review(value=value, actor=actor, status=ReviewStatus.APPROVED, reason=reason.strip())
+
+
+@transaction.atomic
+def reported_value_reject(*, value: ReportedValue, actor, reason: str) -> ReportedValue:
+    """The plan owner sends a figure back; the reason is required and shown to the department."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the figure is rejected.")})
+    return _review(value=value, actor=actor, status=ReviewStatus.REJECTED, reason=reason.strip())
+
+
+# --- editing the plan ----------------------------------------------------------------------
+
+
+INDICATOR_EDITABLE = ("definition", "department", "baseline_value", "baseline_on")
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, actor, **changes) -> Indicator:
+    """The plan owner edits an indicator's definition, reporting department or baseline."""
+    if not actor.has_perm("plans.manage_plan"):
+        raise PermissionDenied(_("Only the plan owner edits indicators."))
+    unknown = set(changes) - set(INDICATOR_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(indicator, name, value)
+    if (indicator.baseline_value is None) != (indicator.baseline_on is None):
+        raise ValidationError({"baseline_on": _("Give the baseline value and its date together.")})
+    with audit_actor(actor):
+        indicator.full_clean()
+        indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def task_assignments_set(*, task: Task, lead, cooperating, actor) -> None:
+    """The plan owner sets which departments lead a task and which co-operate."""
+    if not actor.has_perm("plans.manage_plan"):
+        raise PermissionDenied(_("Only the plan owner assigns tasks."))
+    lead, cooperating = list(lead), list(cooperating)
+    if not lead:
+        raise ValidationError({"lead": _("A task needs at least one lead department.")})
+    both = {d.id for d in lead} & {d.id for d in cooperating}
+    if both:
+        raise ValidationError({"cooperating": _("A department cannot both lead and co-operate.")})
+    wanted = {d.id: AssignmentRole.LEAD for d in lead}
+    wanted.update({d.id: AssignmentRole.COOPERATING for d in cooperating})
+    with audit_actor(actor):
+        for assignment in task.assignments.all():
+            role = wanted.pop(assignment.department_id, None)
+            if role is None:
+                assignment.delete()
+            elif role != assignment.role:
+                assignment.role = role
+                assignment.save()
+        for department_id, role in wanted.items():
+            TaskAssignment.objects.create(task=task, department_id=department_id, role=role)
+
+
+# --- default assignments -------------------------------------------------------------------
+
+
+def read_assignments_file(path) -> dict:
+    """Default task assignments and indicator reporting departments/definitions from YAML:
+    ``{tasks: [{task, lead, cooperating}], indicators: [{indicator, department, definition}]}``.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load(open(path, encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValidationError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict) or set(data) - {"tasks", "indicators"}:
+        raise ValidationError(f"{path}: expected a mapping with 'tasks' and 'indicators'")
+    return data
+
+
+@transaction.atomic
+def assignments_load(*, plan: Plan, data: dict, source: str, actor=None) -> int:
+    """Apply default assignments to a plan; all or nothing, every problem named. Returns the
+    number of records changed. Idempotent."""
+    from innoplan.accounts.models import Department
+
+    departments = {d.code: d for d in Department.objects.all()}
+    tasks = {t.number: t for t in plan.tasks.all()}
+    indicators = {i.name: i for i in plan.indicators.all()}
+    problems: list[str] = []
+
+    def lookup(codes, where):
+        found = []
+        for code in codes or []:
+            if code not in departments:
+                problems.append(f"{source}: {where}: unknown department code {code!r}")
+            else:
+                found.append(departments[code])
+        return found
+
+    task_plans = []
+    for entry in data.get("tasks") or []:
+        number = entry.get("task")
+        if number not in tasks:
+            problems.append(f"{source}: task {number!r} is not in {plan.doc_number}")
+            continue
+        task_plans.append((tasks[number], lookup(entry.get("lead"), f"task {number} lead"),
+                           lookup(entry.get("cooperating"), f"task {number} cooperating")))
+    indicator_plans = []
+    for entry in data.get("indicators") or []:
+        name = entry.get("indicator")
+        if name not in indicators:
+            problems.append(f"{source}: indicator {name!r} is not in {plan.doc_number}")
+            continue
+        department = lookup([entry["department"]], f"indicator {name}") if entry.get(
+            "department") else [None]
+        indicator_plans.append((indicators[name], department[0] if department else None,
+                                (entry.get("definition") or "").strip()))
+    if problems:
+        raise ValidationError(problems)
+
+    changed = 0
+    with audit_actor(actor):
+        for task, lead, cooperating in task_plans:
+            wanted = {d.id: AssignmentRole.LEAD for d in lead}
+            wanted.update({d.id: AssignmentRole.COOPERATING for d in cooperating})
+            current = {a.department_id: a for a in task.assignments.all()}
+            for department_id, assignment in current.items():
+                if department_id not in wanted:
+                    assignment.delete()
+                    changed += 1
+                elif assignment.role != wanted[department_id]:
+                    assignment.role = wanted[department_id]
+                    assignment.save()
+                    changed += 1
+            for department_id, role in wanted.items():
+                if department_id not in current:
+                    TaskAssignment.objects.create(task=task, department_id=department_id, role=role)
+                    changed += 1
+        for indicator, department, definition in indicator_plans:
+            if indicator.department_id != (department.id if department else None) or (
+                definition and indicator.definition != definition
+            ):
+                indicator.department = department
+                indicator.definition = definition or indicator.definition
+                indicator.full_clean()
+                indicator.save()
+                changed += 1
+    return changed
