@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "django_tables2",
+    "ninja",
     "innoplan.core",
     "innoplan.accounts",
     "innoplan.plans",
