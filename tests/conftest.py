@@ -12,7 +12,11 @@ import pytest
 
 from innoplan.accounts.choices import Role
 
-PLAN_FIXTURE = Path(__file__).resolve().parent.parent / "src/innoplan/plans/fixtures/tongzhou_2024.yaml"
+pytest_plugins = ["tests.browser"]
+
+PLAN_FIXTURE = (
+    Path(__file__).resolve().parent.parent / "src/innoplan/plans/fixtures/tongzhou_2024.yaml"
+)
 PASSWORD = "Innoplan-2024!"
 
 

@@ -35,9 +35,12 @@ def test_the_demo_sets_up_plan_accounts_and_a_history_once():
 def test_the_demo_history_shows_every_kind_of_status():
     run_demo()
     plan = selectors.current_plan()
-    statuses = {f.assessment.status for f in selectors.plan_figures(plan=plan,
-                                                                   as_of=date(2026, 10, 31))}
+    statuses = {
+        f.assessment.status for f in selectors.plan_figures(plan=plan, as_of=date(2026, 10, 31))
+    }
     assert {"achieved", "on_track", "lagging", "severe"} <= statuses
-    methods = {f.assessment.forecast_method for f in selectors.plan_figures(
-        plan=plan, as_of=date(2026, 10, 31))}
+    methods = {
+        f.assessment.forecast_method
+        for f in selectors.plan_figures(plan=plan, as_of=date(2026, 10, 31))
+    }
     assert methods == {"trend"}

@@ -13,9 +13,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approved(indicator_of_a, reporter_a, plan_owner):
-    reported = reported_value_submit(indicator=indicator_of_a, period_kind="month",
-                                     period_start=date(2025, 6, 1), value=Decimal(1100),
-                                     actor=reporter_a)
+    reported = reported_value_submit(
+        indicator=indicator_of_a,
+        period_kind="month",
+        period_start=date(2025, 6, 1),
+        value=Decimal(1100),
+        actor=reporter_a,
+    )
     return reported_value_approve(value=reported, actor=plan_owner)
 
 
@@ -29,13 +33,16 @@ def test_the_figures_match_the_dashboard_selector(client, leader, plan, approved
     row = body["高新技术企业"]
     assert Decimal(row["current"]) == figure.assessment.current == 1100
     assert row["status"] == figure.assessment.status
-    assert row["target"] == {"comparator": ">", "value": "1500.0000", "year": 2027,
-                             "text": "高新技术企业突破1500家"} or Decimal(
-        row["target"]["value"]) == 1500
+    assert (
+        row["target"]
+        == {"comparator": ">", "value": "1500.0000", "year": 2027, "text": "高新技术企业突破1500家"}
+        or Decimal(row["target"]["value"]) == 1500
+    )
 
 
-def test_a_reporter_gets_only_the_departments_figures(client, reporter_a, indicator_of_a,
-                                                      indicator_of_b):
+def test_a_reporter_gets_only_the_departments_figures(
+    client, reporter_a, indicator_of_a, indicator_of_b
+):
     client.force_login(reporter_a)
     names = [row["name"] for row in client.get("/api/plans/figures").json()]
     assert names == ["高新技术企业"]

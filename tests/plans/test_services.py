@@ -84,7 +84,9 @@ def test_a_malformed_file_names_file_line_and_field_and_writes_nothing(tmp_path)
     text = PLAN_FIXTURE.read_text(encoding="utf-8")
     bad.write_text(text.replace('comparator: ">"', 'comparator: "more"', 1), encoding="utf-8")
     line = next(
-        n for n, row in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if '"more"' in row
+        n
+        for n, row in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
+        if '"more"' in row
     )
     with pytest.raises(CommandError) as error:
         load_command(bad)
@@ -94,10 +96,16 @@ def test_a_malformed_file_names_file_line_and_field_and_writes_nothing(tmp_path)
     assert not Plan.objects.exists()
 
 
-def test_a_load_that_would_drop_an_indicator_with_figures_is_refused(tmp_path, indicator_of_a,
-                                                                     reporter_a):
-    reported_value_submit(indicator=indicator_of_a, period_kind="month",
-                          period_start=date(2025, 1, 1), value=Decimal(800), actor=reporter_a)
+def test_a_load_that_would_drop_an_indicator_with_figures_is_refused(
+    tmp_path, indicator_of_a, reporter_a
+):
+    reported_value_submit(
+        indicator=indicator_of_a,
+        period_kind="month",
+        period_start=date(2025, 1, 1),
+        value=Decimal(800),
+        actor=reporter_a,
+    )
     lines = PLAN_FIXTURE.read_text(encoding="utf-8").replace("高新技术企业", "高新技术企业（改）")
     renamed = tmp_path / "renamed.yaml"
     renamed.write_text(lines, encoding="utf-8")
@@ -110,8 +118,14 @@ def test_a_load_that_would_drop_an_indicator_with_figures_is_refused(tmp_path, i
 
 
 def submit(indicator, actor, value="900", start=date(2025, 3, 1), kind="month", **extra):
-    return reported_value_submit(indicator=indicator, period_kind=kind, period_start=start,
-                                 value=Decimal(value), actor=actor, **extra)
+    return reported_value_submit(
+        indicator=indicator,
+        period_kind=kind,
+        period_start=start,
+        value=Decimal(value),
+        actor=actor,
+        **extra,
+    )
 
 
 def test_a_reporter_submits_a_figure_that_waits_for_review(indicator_of_a, reporter_a):
@@ -136,8 +150,9 @@ def test_a_quarterly_figure_is_as_of_the_quarter_end(indicator_of_a, reporter_a)
         ("900", date(2099, 1, 1), "month", "period_start"),
     ],
 )
-def test_bad_figures_are_refused_with_the_field_named(indicator_of_a, reporter_a, value, start,
-                                                      kind, field):
+def test_bad_figures_are_refused_with_the_field_named(
+    indicator_of_a, reporter_a, value, start, kind, field
+):
     with pytest.raises(ValidationError) as error:
         submit(indicator_of_a, reporter_a, value=value, start=start, kind=kind)
     assert field in error.value.message_dict
@@ -175,8 +190,9 @@ def test_an_attachment_is_kept_with_the_figure(indicator_of_a, reporter_a, setti
     assert reported.attachment.read() == b"%PDF-1.4 demo"
 
 
-def test_the_plan_owner_approves_and_the_approval_is_audited(indicator_of_a, reporter_a,
-                                                             plan_owner):
+def test_the_plan_owner_approves_and_the_approval_is_audited(
+    indicator_of_a, reporter_a, plan_owner
+):
     reported = reported_value_approve(value=submit(indicator_of_a, reporter_a), actor=plan_owner)
     assert reported.status == ReviewStatus.APPROVED
     assert reported.reviewed_by == plan_owner
@@ -199,8 +215,7 @@ def test_a_reporter_cannot_approve(indicator_of_a, reporter_a):
         reported_value_approve(value=reported, actor=reporter_a)
 
 
-def test_a_figure_already_reviewed_cannot_be_reviewed_again(indicator_of_a, reporter_a,
-                                                            plan_owner):
+def test_a_figure_already_reviewed_cannot_be_reviewed_again(indicator_of_a, reporter_a, plan_owner):
     reported = submit(indicator_of_a, reporter_a)
     stale = ReportedValue.objects.get(pk=reported.pk)
     reported_value_approve(value=reported, actor=plan_owner)
@@ -218,13 +233,14 @@ def test_the_plan_owner_sets_lead_and_cooperating_departments(plan, plan_owner, 
     a, b = departments
     task_assignments_set(task=task, lead=[a], cooperating=[b], actor=plan_owner)
     assert {(x.department.code, x.role) for x in task.assignments.all()} == {
-        ("dept-a", "lead"), ("dept-b", "cooperating")}
+        ("dept-a", "lead"),
+        ("dept-b", "cooperating"),
+    }
     task_assignments_set(task=task, lead=[b], cooperating=[], actor=plan_owner)
     assert {(x.department.code, x.role) for x in task.assignments.all()} == {("dept-b", "lead")}
 
 
-def test_a_task_needs_a_lead_and_a_department_cannot_hold_both_roles(plan, plan_owner,
-                                                                     departments):
+def test_a_task_needs_a_lead_and_a_department_cannot_hold_both_roles(plan, plan_owner, departments):
     task = Task.objects.get(plan=plan, number=3)
     a, _ = departments
     with pytest.raises(ValidationError):

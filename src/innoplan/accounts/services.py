@@ -32,7 +32,9 @@ def read_departments_file(path: Path) -> list[dict]:
             continue
         code, name, kind = entry.get("code"), entry.get("name"), entry.get("kind", "department")
         if not isinstance(code, str) or not CODE_PATTERN.match(code):
-            problems.append(f"{where}: code {code!r} must be lowercase ASCII, at most 30 characters")
+            problems.append(
+                f"{where}: code {code!r} must be lowercase ASCII, at most 30 characters"
+            )
         elif code in seen:
             problems.append(f"{where}: code {code!r} appears twice")
         seen.add(code)
@@ -50,8 +52,11 @@ def departments_load(*, entries: list[dict]) -> tuple[int, int]:
     """Create or update departments by code; returns (created, updated). Idempotent."""
     created = updated = 0
     for position, entry in enumerate(entries, start=1):
-        values = {"name": entry["name"].strip(), "kind": entry.get("kind", "department"),
-                  "position": position}
+        values = {
+            "name": entry["name"].strip(),
+            "kind": entry.get("kind", "department"),
+            "position": position,
+        }
         department = Department.objects.filter(code=entry["code"]).first()
         if department is None:
             department = Department(code=entry["code"], **values)

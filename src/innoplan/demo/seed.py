@@ -29,7 +29,9 @@ from innoplan.plans.services import (
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_FILE = FIXTURES / "tongzhou_demo.yaml"
-ASSIGNMENTS_FILE = Path(__file__).resolve().parents[1] / "plans/fixtures/tongzhou_2024_assignments.yaml"
+ASSIGNMENTS_FILE = (
+    Path(__file__).resolve().parents[1] / "plans/fixtures/tongzhou_2024_assignments.yaml"
+)
 DEMO_NOTE = "演示数据"
 
 
@@ -55,14 +57,25 @@ def demo_accounts_create(*, data: dict) -> list[DemoAccount]:
             department = Department.objects.get(code=entry["department"])
         user = User.objects.filter(username=entry["username"]).first()
         if user is None:
-            user = User(username=entry["username"], role=entry["role"], department=department,
-                        first_name=entry["name"], is_staff=entry["role"] == "sysadmin",
-                        is_superuser=entry["role"] == "sysadmin")
+            user = User(
+                username=entry["username"],
+                role=entry["role"],
+                department=department,
+                first_name=entry["name"],
+                is_staff=entry["role"] == "sysadmin",
+                is_superuser=entry["role"] == "sysadmin",
+            )
             user.set_password(data["password"])
             user.full_clean()
             user.save()
-        accounts.append(DemoAccount(user.username, user.get_role_display(), entry["name"],
-                                    department.name if department else None))
+        accounts.append(
+            DemoAccount(
+                user.username,
+                user.get_role_display(),
+                entry["name"],
+                department.name if department else None,
+            )
+        )
     return accounts
 
 
@@ -93,7 +106,8 @@ def history_values(indicator: Indicator, spec: dict, *, baseline_on: date, month
     for start, end in months:
         if indicator.annual:
             elapsed = Decimal((end - date(end.year, 1, 1)).days + 1) / Decimal(
-                366 if calendar.isleap(end.year) else 365)
+                366 if calendar.isleap(end.year) else 365
+            )
             value = target.value * pace * elapsed * Decimal(str(rng.uniform(0.9, 1.08)))
             if previous is not None and start.month != 1:
                 value = max(value, previous)
@@ -120,8 +134,9 @@ def demo_history_create(*, plan: Plan, data: dict, today: date | None = None) ->
     """Baselines and a monthly history of approved figures, submitted by each indicator's
     department reporter and approved by the plan owner. Returns the number of figures."""
     today = today or timezone.localdate()
-    owner = User.objects.get(username=next(a["username"] for a in data["accounts"]
-                                           if a["role"] == "plan_owner"))
+    owner = User.objects.get(
+        username=next(a["username"] for a in data["accounts"] if a["role"] == "plan_owner")
+    )
     reporters = {u.department_id: u for u in User.objects.filter(role="reporter")}
     baseline_on = data["baseline_on"]
     months = list(month_ends(data["history_from"], today))
@@ -137,13 +152,18 @@ def demo_history_create(*, plan: Plan, data: dict, today: date | None = None) ->
                 indicator.baseline_value = Decimal(str(spec["baseline"]))
                 indicator.baseline_on = baseline_on
                 indicator.save()
-        values = history_values(indicator, spec, baseline_on=baseline_on, months=months,
-                                seed=indicator.position)
+        values = history_values(
+            indicator, spec, baseline_on=baseline_on, months=months, seed=indicator.position
+        )
         for index, (start, end, value) in enumerate(values):
             last = index == len(values) - 1
             reported = reported_value_submit(
-                indicator=indicator, period_kind="month", period_start=start, value=value,
-                actor=reporter, note=f"{DEMO_NOTE}：{end:%Y年%m月}月末数",
+                indicator=indicator,
+                period_kind="month",
+                period_start=start,
+                value=value,
+                actor=reporter,
+                note=f"{DEMO_NOTE}：{end:%Y年%m月}月末数",
             )
             if last and indicator.name in pending:
                 count += 1
@@ -167,8 +187,9 @@ def demo_load(*, plan: Plan, today: date | None = None) -> tuple[list[DemoAccoun
     """Everything the demo needs on top of a loaded plan; safe to run again."""
     data = read_demo_file()
     accounts = demo_accounts_create(data=data)
-    assignments_load(plan=plan, data=read_assignments_file(ASSIGNMENTS_FILE),
-                     source=str(ASSIGNMENTS_FILE.name))
+    assignments_load(
+        plan=plan, data=read_assignments_file(ASSIGNMENTS_FILE), source=str(ASSIGNMENTS_FILE.name)
+    )
     figures = 0
     if not demo_history_exists(plan):
         figures = demo_history_create(plan=plan, data=data, today=today)

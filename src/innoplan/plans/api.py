@@ -43,16 +43,25 @@ def _out(figure: selectors.Figure) -> FigureOut:
     indicator, assessment = figure.indicator, figure.assessment
     target = figure.target
     return FigureOut(
-        id=indicator.id, name=indicator.name, unit=indicator.unit,
-        display_unit=indicator.display_unit, annual=indicator.annual,
+        id=indicator.id,
+        name=indicator.name,
+        unit=indicator.unit,
+        display_unit=indicator.display_unit,
+        annual=indicator.annual,
         goal_group=indicator.goal_group.name if indicator.goal_group else None,
         task=indicator.task.number if indicator.task else None,
         department=indicator.department.name if indicator.department else None,
-        as_of=figure.as_of, current=assessment.current,
-        target=TargetOut(comparator=target.comparator, value=target.value, year=target.year,
-                         text=target.text) if target else None,
-        progress=assessment.progress, status=str(assessment.status),
-        forecast=assessment.forecast, forecast_method=assessment.forecast_method,
+        as_of=figure.as_of,
+        current=assessment.current,
+        target=TargetOut(
+            comparator=target.comparator, value=target.value, year=target.year, text=target.text
+        )
+        if target
+        else None,
+        progress=assessment.progress,
+        status=str(assessment.status),
+        forecast=assessment.forecast,
+        forecast_method=assessment.forecast_method,
         needed_monthly=assessment.needed_monthly,
     )
 
@@ -63,7 +72,9 @@ def figures(request, as_of: date | None = None):
     plan = selectors.current_plan()
     if plan is None:
         return []
-    indicators = selectors.restrict_indicators(request.user, selectors.indicators_with_targets(plan))
+    indicators = selectors.restrict_indicators(
+        request.user, selectors.indicators_with_targets(plan)
+    )
     as_of = as_of or timezone.localdate()
     return [_out(f) for f in selectors.plan_figures(plan=plan, as_of=as_of, indicators=indicators)]
 
@@ -71,9 +82,12 @@ def figures(request, as_of: date | None = None):
 @router.get("/figures/{indicator_id}", response=FigureOut, summary="One target's figure")
 def figure(request, indicator_id: int, as_of: date | None = None):
     plan = selectors.current_plan()
-    indicators = selectors.restrict_indicators(request.user, selectors.indicators_with_targets(plan))
+    indicators = selectors.restrict_indicators(
+        request.user, selectors.indicators_with_targets(plan)
+    )
     indicator = get_object_or_404(indicators, pk=indicator_id)
     if not request.user.has_perm("plans.view_indicator", indicator):
         raise PermissionDenied
-    return _out(selectors.indicator_figure(indicator=indicator,
-                                           as_of=as_of or timezone.localdate()))
+    return _out(
+        selectors.indicator_figure(indicator=indicator, as_of=as_of or timezone.localdate())
+    )

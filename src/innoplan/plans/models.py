@@ -30,7 +30,8 @@ class Plan(TimeStampedModel):
         ordering = ["-issued_on"]
         constraints = [
             models.CheckConstraint(
-                name="plan_period_in_order", condition=models.Q(start_year__lte=models.F("deadline_year"))
+                name="plan_period_in_order",
+                condition=models.Q(start_year__lte=models.F("deadline_year")),
             )
         ]
 
@@ -45,7 +46,9 @@ class Plan(TimeStampedModel):
 class GoalGroup(TimeStampedModel):
     """目标分组 — one of the plan's headline goals (创新主体快速集聚 …) grouping its targets."""
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="goal_groups", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="goal_groups", verbose_name=_("plan")
+    )
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveIntegerField(_("position"))
 
@@ -111,9 +114,13 @@ class Task(TimeStampedModel):
 class TaskAssignment(TimeStampedModel):
     """任务分工 — a department's part in a task: lead (牵头) or co-operating (配合)."""
 
-    task = models.ForeignKey(Task, models.CASCADE, related_name="assignments", verbose_name=_("task"))
+    task = models.ForeignKey(
+        Task, models.CASCADE, related_name="assignments", verbose_name=_("task")
+    )
     department = models.ForeignKey(
-        "accounts.Department", models.PROTECT, related_name="task_assignments",
+        "accounts.Department",
+        models.PROTECT,
+        related_name="task_assignments",
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=20, choices=AssignmentRole.choices)
@@ -153,26 +160,44 @@ class Indicator(TimeStampedModel):
     """指标 — what a target measures (高新技术企业, 子基金总规模 …), its definition (口径),
     baseline and the department that reports it. Values are stored in base units (元, 家)."""
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="indicators", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="indicators", verbose_name=_("plan")
+    )
     name = models.CharField(_("name"), max_length=100)
     goal_group = models.ForeignKey(
-        GoalGroup, models.CASCADE, null=True, blank=True, related_name="indicators",
+        GoalGroup,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
         verbose_name=_("goal group"),
     )
     task = models.ForeignKey(
-        Task, models.CASCADE, null=True, blank=True, related_name="indicators",
+        Task,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
         verbose_name=_("task"),
     )
     position = models.PositiveIntegerField(_("position"))
     unit = models.CharField(_("unit"), max_length=20)
     display_unit = models.CharField(_("display unit"), max_length=20)
-    annual = models.BooleanField(_("annual flow"), default=False, help_text=_(
-        "Counted afresh each calendar year (每年新增); reported values are year-to-date."
-    ))
+    annual = models.BooleanField(
+        _("annual flow"),
+        default=False,
+        help_text=_(
+            "Counted afresh each calendar year (每年新增); reported values are year-to-date."
+        ),
+    )
     definition = models.TextField(_("definition"), blank=True)
     department = models.ForeignKey(
-        "accounts.Department", models.SET_NULL, null=True, blank=True,
-        related_name="indicators", verbose_name=_("reporting department"),
+        "accounts.Department",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("reporting department"),
     )
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=20, decimal_places=4, null=True, blank=True
@@ -252,12 +277,18 @@ class ReportedValue(TimeStampedModel):
         _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="reported_values",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="reported_values",
         verbose_name=_("submitted by"),
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="reviewed_values", verbose_name=_("reviewed by"),
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_values",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("review reason"), blank=True)
@@ -274,7 +305,9 @@ class ReportedValue(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["indicator", "status", "period_end"], name="reported_ind_status_end")
+            models.Index(
+                fields=["indicator", "status", "period_end"], name="reported_ind_status_end"
+            )
         ]
 
     def __str__(self):

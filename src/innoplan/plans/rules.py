@@ -20,9 +20,13 @@ def reports_for_value(user, reported_value):
 
 
 rules.add_perm("plans.view_dashboard", is_business_user)
-rules.add_perm("plans.view_indicator", is_plan_owner | is_leader | (is_reporter & reports_for_indicator))
+rules.add_perm(
+    "plans.view_indicator", is_plan_owner | is_leader | (is_reporter & reports_for_indicator)
+)
 rules.add_perm("plans.report_value", is_reporter & reports_for_indicator)
-rules.add_perm("plans.view_reported_value", is_plan_owner | is_leader | (is_reporter & reports_for_value))
+rules.add_perm(
+    "plans.view_reported_value", is_plan_owner | is_leader | (is_reporter & reports_for_value)
+)
 rules.add_perm("plans.review_value", is_plan_owner)
 rules.add_perm("plans.manage_plan", is_plan_owner)
 rules.add_perm("plans.view_reports_list", is_plan_owner | is_reporter)

@@ -145,17 +145,26 @@ def figure_for(indicator: Indicator, *, as_of: date, history: list[progress.Poin
     step = Decimal(1) if indicator.counts_whole_units else Decimal(0)
     if target is None:
         assessment = progress.Assessment(
-            current=history[-1].value if history else None, progress=None, required=None,
-            status=progress.Status.NO_DATA, forecast=None, forecast_method="none",
-            needed_monthly=None, met=False,
+            current=history[-1].value if history else None,
+            progress=None,
+            required=None,
+            status=progress.Status.NO_DATA,
+            forecast=None,
+            forecast_method="none",
+            needed_monthly=None,
+            met=False,
         )
         return Figure(indicator, None, as_of, tuple(history), assessment)
     comparator = progress.Comparator(target.comparator)
     if indicator.annual:
         year_points = [p for p in history if p.on.year == as_of.year]
         assessment = progress.assess_annual(
-            comparator=comparator, annual_target=target.value, year_to_date=year_points,
-            as_of=as_of, step=step, thresholds=thresholds(),
+            comparator=comparator,
+            annual_target=target.value,
+            year_to_date=year_points,
+            as_of=as_of,
+            step=step,
+            thresholds=thresholds(),
         )
     else:
         baseline, baseline_on = indicator.baseline_value, indicator.baseline_on
@@ -164,9 +173,15 @@ def figure_for(indicator: Indicator, *, as_of: date, history: list[progress.Poin
             first = history[0] if history else progress.Point(on=plan.issued_on, value=Decimal(0))
             baseline, baseline_on = first.value, first.on
         assessment = progress.assess_stock(
-            comparator=comparator, target=target.value, deadline=date(target.year, 12, 31),
-            baseline=baseline, baseline_on=baseline_on, history=history, as_of=as_of,
-            step=step, thresholds=thresholds(),
+            comparator=comparator,
+            target=target.value,
+            deadline=date(target.year, 12, 31),
+            baseline=baseline,
+            baseline_on=baseline_on,
+            history=history,
+            as_of=as_of,
+            step=step,
+            thresholds=thresholds(),
         )
     return Figure(indicator, target, as_of, tuple(history), assessment)
 
@@ -242,4 +257,105 @@ def pending_reviews(user) -> QuerySet[ReportedValue]:
         .filter(status=ReviewStatus.PENDING)
         .select_related("indicator", "indicator__department", "submitted_by")
         .order_by("created")
+    )
+
+
+# --- pages: the summary strip, the year targets of an indicator, its audit trail ------------
+
+STATUS_ORDER = (
+    progress.Status.ACHIEVED,
+    progress.Status.ON_TRACK,
+    progress.Status.LAGGING,
+    progress.Status.SEVERELY_LAGGING,
+    progress.Status.NO_DATA,
+)
+
+
+def status_counts(figures) -> list[tuple[progress.Status, int]]:
+    """How many of ``figures`` stand at each status, in a fixed order (all five, zeros kept)."""
+    counts = {status: 0 for status in STATUS_ORDER}
+    for figure in figures:
+        counts[figure.assessment.status] += 1
+    return list(counts.items())
+
+
+@dataclass(frozen=True)
+class YearTarget:
+    """The value an indicator must reach by the end of ``year``: the plan's own Target when it
+    states one for that year, otherwise derived (the linear required path of a stock; the
+    annual target, which applies every year, of a flow). ``value`` is None when nothing can
+    be derived (a stock without baseline or approved figure)."""
+
+    year: int
+    value: Decimal | None
+    comparator: str | None
+    target: Target | None
+
+    @property
+    def derived(self) -> bool:
+        return self.target is None
+
+
+def stock_baseline(indicator: Indicator, history) -> progress.Point | None:
+    """The baseline the assessment uses: the recorded one, else the first approved figure."""
+    if indicator.baseline_value is not None and indicator.baseline_on is not None:
+        return progress.Point(on=indicator.baseline_on, value=indicator.baseline_value)
+    return history[0] if history else None
+
+
+def year_targets(figure: Figure) -> list[YearTarget]:
+    """One row per year from the year after the plan starts to its deadline year."""
+    indicator, main = figure.indicator, figure.target
+    plan = indicator.plan
+    stated = {t.year: t for t in indicator.targets.all()}
+    baseline = stock_baseline(indicator, figure.history)
+    rows = []
+    for year in range(plan.start_year + 1, plan.deadline_year + 1):
+        if year in stated:
+            t = stated[year]
+            rows.append(YearTarget(year, t.value, t.comparator, t))
+        elif main is None:
+            rows.append(YearTarget(year, None, None, None))
+        elif indicator.annual:
+            rows.append(YearTarget(year, main.value, main.comparator, None))
+        elif baseline is None:
+            rows.append(YearTarget(year, None, main.comparator, None))
+        else:
+            value = progress.required_on(
+                baseline=baseline.value,
+                baseline_on=baseline.on,
+                target=main.value,
+                deadline=date(main.year, 12, 31),
+                on=date(year, 12, 31),
+            )
+            rows.append(YearTarget(year, value, main.comparator, None))
+    return rows
+
+
+def indicator_audit_entries(indicator: Indicator, *, limit: int = 200):
+    """The audit log of an indicator, its targets and its reported values, newest first."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    types = ContentType.objects.get_for_models(Indicator, Target, ReportedValue)
+    target_ids = Target.objects.filter(indicator=indicator).values("pk")
+    value_ids = ReportedValue.objects.filter(indicator=indicator).values("pk")
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=types[Indicator], object_id=indicator.pk)
+            | Q(content_type=types[Target], object_id__in=target_ids)
+            | Q(content_type=types[ReportedValue], object_id__in=value_ids)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[:limit]
+    )
+
+
+def department_reported_values(user) -> QuerySet[ReportedValue]:
+    """A reporter's department's figures (everything for the plan owner), newest first."""
+    return (
+        restrict_reported_values(user)
+        .select_related("indicator", "submitted_by", "reviewed_by")
+        .order_by("-created", "-id")
     )

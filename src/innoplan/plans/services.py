@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,14 +88,24 @@ def _remove_missing(result: LoadResult, kind: str, queryset, keep_ids: set[int])
 
 def _load_target(result, plan, spec: TargetSpec, position, *, goal_group=None, task=None):
     indicator = _upsert(
-        result, "indicator", Indicator, {"plan": plan, "name": spec.indicator},
+        result,
+        "indicator",
+        Indicator,
+        {"plan": plan, "name": spec.indicator},
         {
-            "goal_group": goal_group, "task": task, "position": position, "unit": spec.unit,
-            "display_unit": spec.display_unit, "annual": spec.annual,
+            "goal_group": goal_group,
+            "task": task,
+            "position": position,
+            "unit": spec.unit,
+            "display_unit": spec.display_unit,
+            "annual": spec.annual,
         },
     )
     target = _upsert(
-        result, "target", Target, {"indicator": indicator, "year": spec.year},
+        result,
+        "target",
+        Target,
+        {"indicator": indicator, "year": spec.year},
         {"comparator": spec.comparator, "value": Decimal(spec.value), "text": spec.text},
     )
     return indicator, target
@@ -111,19 +122,36 @@ def plan_load(*, document: PlanDocument, actor=None) -> LoadResult:
     header = document.header
     with audit_actor(actor):
         plan = _upsert(
-            result, "plan", Plan, {"doc_number": header.doc_number},
+            result,
+            "plan",
+            Plan,
+            {"doc_number": header.doc_number},
             {
-                "title": header.title, "issuer": header.issuer, "issued_on": header.date,
-                "start_year": header.start_year, "deadline_year": header.deadline_year,
+                "title": header.title,
+                "issuer": header.issuer,
+                "issued_on": header.date,
+                "start_year": header.start_year,
+                "deadline_year": header.deadline_year,
             },
         )
         result.plan = plan
-        keep = {"goal_group": set(), "section": set(), "task": set(), "measure": set(),
-                "indicator": set(), "target": set()}
+        keep = {
+            "goal_group": set(),
+            "section": set(),
+            "task": set(),
+            "measure": set(),
+            "indicator": set(),
+            "target": set(),
+        }
         position = 0
         for group_position, group_spec in enumerate(document.goal_groups, start=1):
-            group = _upsert(result, "goal_group", GoalGroup, {"plan": plan, "name": group_spec.name},
-                            {"position": group_position})
+            group = _upsert(
+                result,
+                "goal_group",
+                GoalGroup,
+                {"plan": plan, "name": group_spec.name},
+                {"position": group_position},
+            )
             keep["goal_group"].add(group.id)
             for spec in group_spec.targets:
                 position += 1
@@ -131,12 +159,22 @@ def plan_load(*, document: PlanDocument, actor=None) -> LoadResult:
                 keep["indicator"].add(indicator.id)
                 keep["target"].add(target.id)
         for section_position, section_spec in enumerate(document.sections, start=1):
-            section = _upsert(result, "section", Section, {"plan": plan, "title": section_spec.title},
-                              {"position": section_position})
+            section = _upsert(
+                result,
+                "section",
+                Section,
+                {"plan": plan, "title": section_spec.title},
+                {"position": section_position},
+            )
             keep["section"].add(section.id)
             for task_spec in section_spec.tasks:
-                task = _upsert(result, "task", Task, {"plan": plan, "number": task_spec.number},
-                               {"section": section, "title": task_spec.title})
+                task = _upsert(
+                    result,
+                    "task",
+                    Task,
+                    {"plan": plan, "number": task_spec.number},
+                    {"section": section, "title": task_spec.title},
+                )
                 keep["task"].add(task.id)
                 for spec in task_spec.targets:
                     position += 1
@@ -144,21 +182,32 @@ def plan_load(*, document: PlanDocument, actor=None) -> LoadResult:
                     keep["indicator"].add(indicator.id)
                     keep["target"].add(target.id)
         for measure_position, measure_spec in enumerate(document.measures, start=1):
-            measure = _upsert(result, "measure", Measure, {"plan": plan, "title": measure_spec.title},
-                              {"position": measure_position})
+            measure = _upsert(
+                result,
+                "measure",
+                Measure,
+                {"plan": plan, "title": measure_spec.title},
+                {"position": measure_position},
+            )
             keep["measure"].add(measure.id)
 
-        orphaned = plan.indicators.exclude(id__in=keep["indicator"]).filter(
-            reported_values__isnull=False
-        ).distinct()
+        orphaned = (
+            plan.indicators.exclude(id__in=keep["indicator"])
+            .filter(reported_values__isnull=False)
+            .distinct()
+        )
         if orphaned.exists():
             names = "、".join(i.name for i in orphaned)
             raise ValidationError(
-                _("%(source)s: indicators %(names)s are no longer in the file but have reported "
-                  "figures; they cannot be removed by a load.")
+                _(
+                    "%(source)s: indicators %(names)s are no longer in the file but have reported "
+                    "figures; they cannot be removed by a load."
+                )
                 % {"source": document.source, "names": names}
             )
-        _remove_missing(result, "target", Target.objects.filter(indicator__plan=plan), keep["target"])
+        _remove_missing(
+            result, "target", Target.objects.filter(indicator__plan=plan), keep["target"]
+        )
         _remove_missing(result, "indicator", plan.indicators.all(), keep["indicator"])
         _remove_missing(result, "task", plan.tasks.all(), keep["task"])
         _remove_missing(result, "section", plan.sections.all(), keep["section"])
@@ -176,15 +225,24 @@ def _check_attachment(attachment: UploadedFile | None) -> None:
     if not attachment:
         return
     name = attachment.name or ""
-    extension = name[name.rfind("."):].lower() if "." in name else ""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
     if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError({"attachment": _(
-            "Attachments must be PDF, Word, Excel or an image (%(allowed)s); %(name)s is not."
-        ) % {"allowed": " ".join(sorted(ATTACHMENT_EXTENSIONS)), "name": name}})
+        raise ValidationError(
+            {
+                "attachment": _(
+                    "Attachments must be PDF, Word, Excel or an image (%(allowed)s); "
+                    "%(name)s is not."
+                )
+                % {"allowed": " ".join(sorted(ATTACHMENT_EXTENSIONS)), "name": name}
+            }
+        )
     if attachment.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"attachment": _(
-            "The attachment is %(size)d MB; at most %(max)d MB is accepted."
-        ) % {"size": attachment.size // 2**20, "max": settings.UPLOAD_MAX_BYTES // 2**20}})
+        raise ValidationError(
+            {
+                "attachment": _("The attachment is %(size)d MB; at most %(max)d MB is accepted.")
+                % {"size": attachment.size // 2**20, "max": settings.UPLOAD_MAX_BYTES // 2**20}
+            }
+        )
 
 
 def period_start_problem(kind: str, start: date, today: date) -> str | None:
@@ -210,29 +268,45 @@ def reported_value_submit(
 ) -> ReportedValue:
     """A department reports a figure for one of its indicators; it waits for review."""
     if not actor.has_perm("plans.report_value", indicator):
-        raise PermissionDenied(_("Only the department assigned to “%(indicator)s” reports it.")
-                               % {"indicator": indicator.name})
+        raise PermissionDenied(
+            _("Only the department assigned to “%(indicator)s” reports it.")
+            % {"indicator": indicator.name}
+        )
     problem = period_start_problem(period_kind, period_start, timezone.localdate())
     if problem:
         raise ValidationError({"period_start": problem})
     if value < 0:
         raise ValidationError({"value": _("A figure cannot be negative.")})
     if indicator.counts_whole_units and value != value.to_integral_value():
-        raise ValidationError({"value": _("“%(indicator)s” is counted in whole %(unit)s.")
-                               % {"indicator": indicator.name, "unit": indicator.unit}})
+        raise ValidationError(
+            {
+                "value": _("“%(indicator)s” is counted in whole %(unit)s.")
+                % {"indicator": indicator.name, "unit": indicator.unit}
+            }
+        )
     _check_attachment(attachment)
     end = period_end(period_kind, period_start)
     clash = indicator.reported_values.filter(
         period_end=end, status__in=[ReviewStatus.PENDING, ReviewStatus.APPROVED]
     ).first()
     if clash:
-        raise ValidationError({"period_start": _(
-            "A figure for this period is already %(status)s; ask the plan owner to reject it "
-            "before reporting again."
-        ) % {"status": clash.get_status_display()}})
+        raise ValidationError(
+            {
+                "period_start": _(
+                    "A figure for this period is already %(status)s; ask the plan owner to "
+                    "reject it before reporting again."
+                )
+                % {"status": clash.get_status_display()}
+            }
+        )
     reported = ReportedValue(
-        indicator=indicator, period_kind=period_kind, period_start=period_start, period_end=end,
-        value=value, note=note, submitted_by=actor,
+        indicator=indicator,
+        period_kind=period_kind,
+        period_start=period_start,
+        period_end=end,
+        value=value,
+        note=note,
+        submitted_by=actor,
     )
     if attachment:
         reported.attachment = attachment
@@ -248,8 +322,10 @@ def _review(*, value: ReportedValue, actor, status: str, reason: str) -> Reporte
     # Lock the row so that two reviewers at once cannot both act on a pending figure.
     locked = ReportedValue.objects.select_for_update().get(pk=value.pk)
     if locked.status != ReviewStatus.PENDING:
-        raise ValidationError(_("This figure was already %(status)s by %(who)s.") % {
-            "status": locked.get_status_display(), "who": locked.reviewed_by})
+        raise ValidationError(
+            _("This figure was already %(status)s by %(who)s.")
+            % {"status": locked.get_status_display(), "who": locked.reviewed_by}
+        )
     locked.status = status
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
@@ -333,7 +409,7 @@ def read_assignments_file(path) -> dict:
     import yaml
 
     try:
-        data = yaml.safe_load(open(path, encoding="utf-8"))
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ValidationError(f"{path}: {exc}") from exc
     if not isinstance(data, dict) or set(data) - {"tasks", "indicators"}:
@@ -367,18 +443,31 @@ def assignments_load(*, plan: Plan, data: dict, source: str, actor=None) -> int:
         if number not in tasks:
             problems.append(f"{source}: task {number!r} is not in {plan.doc_number}")
             continue
-        task_plans.append((tasks[number], lookup(entry.get("lead"), f"task {number} lead"),
-                           lookup(entry.get("cooperating"), f"task {number} cooperating")))
+        task_plans.append(
+            (
+                tasks[number],
+                lookup(entry.get("lead"), f"task {number} lead"),
+                lookup(entry.get("cooperating"), f"task {number} cooperating"),
+            )
+        )
     indicator_plans = []
     for entry in data.get("indicators") or []:
         name = entry.get("indicator")
         if name not in indicators:
             problems.append(f"{source}: indicator {name!r} is not in {plan.doc_number}")
             continue
-        department = lookup([entry["department"]], f"indicator {name}") if entry.get(
-            "department") else [None]
-        indicator_plans.append((indicators[name], department[0] if department else None,
-                                (entry.get("definition") or "").strip()))
+        department = (
+            lookup([entry["department"]], f"indicator {name}")
+            if entry.get("department")
+            else [None]
+        )
+        indicator_plans.append(
+            (
+                indicators[name],
+                department[0] if department else None,
+                (entry.get("definition") or "").strip(),
+            )
+        )
     if problems:
         raise ValidationError(problems)
 

@@ -7,240 +7,523 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GoalGroup',
+            name="GoalGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
             ],
             options={
-                'verbose_name': 'goal group',
-                'verbose_name_plural': 'goal groups',
-                'ordering': ['plan', 'position'],
+                "verbose_name": "goal group",
+                "verbose_name_plural": "goal groups",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('issuer', models.CharField(max_length=100, verbose_name='issuer')),
-                ('doc_number', models.CharField(max_length=50, unique=True, verbose_name='document number')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('start_year', models.PositiveIntegerField(verbose_name='start year')),
-                ('deadline_year', models.PositiveIntegerField(verbose_name='deadline year')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("issuer", models.CharField(max_length=100, verbose_name="issuer")),
+                (
+                    "doc_number",
+                    models.CharField(max_length=50, unique=True, verbose_name="document number"),
+                ),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("start_year", models.PositiveIntegerField(verbose_name="start year")),
+                ("deadline_year", models.PositiveIntegerField(verbose_name="deadline year")),
             ],
             options={
-                'verbose_name': 'plan',
-                'verbose_name_plural': 'plans',
-                'ordering': ['-issued_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('start_year__lte', models.F('deadline_year'))), name='plan_period_in_order')],
+                "verbose_name": "plan",
+                "verbose_name_plural": "plans",
+                "ordering": ["-issued_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("start_year__lte", models.F("deadline_year"))),
+                        name="plan_period_in_order",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('unit', models.CharField(max_length=20, verbose_name='unit')),
-                ('display_unit', models.CharField(max_length=20, verbose_name='display unit')),
-                ('annual', models.BooleanField(default=False, help_text='Counted afresh each calendar year (每年新增); reported values are year-to-date.', verbose_name='annual flow')),
-                ('definition', models.TextField(blank=True, verbose_name='definition')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline value')),
-                ('baseline_on', models.DateField(blank=True, null=True, verbose_name='baseline date')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicators', to='accounts.department', verbose_name='reporting department')),
-                ('goal_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='plans.goalgroup', verbose_name='goal group')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='plans.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                ("unit", models.CharField(max_length=20, verbose_name="unit")),
+                ("display_unit", models.CharField(max_length=20, verbose_name="display unit")),
+                (
+                    "annual",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Counted afresh each calendar year (每年新增); reported values are year-to-date.",
+                        verbose_name="annual flow",
+                    ),
+                ),
+                ("definition", models.TextField(blank=True, verbose_name="definition")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="baseline value",
+                    ),
+                ),
+                (
+                    "baseline_on",
+                    models.DateField(blank=True, null=True, verbose_name="baseline date"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="indicators",
+                        to="accounts.department",
+                        verbose_name="reporting department",
+                    ),
+                ),
+                (
+                    "goal_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="plans.goalgroup",
+                        verbose_name="goal group",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['plan', 'position'],
-            },
-        ),
-        migrations.AddField(
-            model_name='goalgroup',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goal_groups', to='plans.plan', verbose_name='plan'),
-        ),
-        migrations.CreateModel(
-            name='ReportedValue',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('period_kind', models.CharField(choices=[('month', 'Month'), ('quarter', 'Quarter')], max_length=10, verbose_name='period')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='as of')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('attachment', models.FileField(blank=True, upload_to=innoplan.plans.models.attachment_path, verbose_name='attachment')),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_reason', models.TextField(blank=True, verbose_name='review reason')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reported_values', to='plans.indicator', verbose_name='indicator')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviewed_values', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reported_values', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
-            ],
-            options={
-                'verbose_name': 'reported value',
-                'verbose_name_plural': 'reported values',
-                'ordering': ['indicator', '-period_end', '-created'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Section',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plans.plan', verbose_name='plan')),
-            ],
-            options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
-                'ordering': ['plan', 'position'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Target',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('year', models.PositiveIntegerField(verbose_name='year')),
-                ('comparator', models.CharField(choices=[('>=', 'at least'), ('>', 'more than'), ('=', 'exactly'), ('~', 'about')], max_length=2, verbose_name='comparator')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
-                ('text', models.CharField(blank=True, max_length=200, verbose_name='text in the plan')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='plans.indicator', verbose_name='indicator')),
-            ],
-            options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['indicator', 'year'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Task',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan', verbose_name='plan')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.section', verbose_name='section')),
-            ],
-            options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='task',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='plans.task', verbose_name='task'),
+            model_name="goalgroup",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="goal_groups",
+                to="plans.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.CreateModel(
-            name='TaskAssignment',
+            name="ReportedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('role', models.CharField(choices=[('lead', 'Lead'), ('cooperating', 'Co-operating')], max_length=20, verbose_name='role')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='task_assignments', to='accounts.department', verbose_name='department')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='plans.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[("month", "Month"), ("quarter", "Quarter")],
+                        max_length=10,
+                        verbose_name="period",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="as of")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "attachment",
+                    models.FileField(
+                        blank=True,
+                        upload_to=innoplan.plans.models.attachment_path,
+                        verbose_name="attachment",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                ("review_reason", models.TextField(blank=True, verbose_name="review reason")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reported_values",
+                        to="plans.indicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviewed_values",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_values",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task assignment',
-                'verbose_name_plural': 'task assignments',
-                'ordering': ['task', 'role', 'department'],
+                "verbose_name": "reported value",
+                "verbose_name_plural": "reported values",
+                "ordering": ["indicator", "-period_end", "-created"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Section",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
+                "ordering": ["plan", "position"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Target",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("year", models.PositiveIntegerField(verbose_name="year")),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[
+                            (">=", "at least"),
+                            (">", "more than"),
+                            ("=", "exactly"),
+                            ("~", "about"),
+                        ],
+                        max_length=2,
+                        verbose_name="comparator",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
+                ),
+                (
+                    "text",
+                    models.CharField(blank=True, max_length=200, verbose_name="text in the plan"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="plans.indicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["indicator", "year"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Task",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plans.section",
+                        verbose_name="section",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.AddField(
-            model_name='task',
-            name='departments',
-            field=models.ManyToManyField(related_name='tasks', through='plans.TaskAssignment', to='accounts.department', verbose_name='departments'),
+            model_name="indicator",
+            name="task",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="plans.task",
+                verbose_name="task",
+            ),
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="TaskAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plans.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead"), ("cooperating", "Co-operating")],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="task_assignments",
+                        to="accounts.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="plans.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'safeguard measure',
-                'verbose_name_plural': 'safeguard measures',
-                'ordering': ['plan', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'title'), name='measure_unique_title')],
+                "verbose_name": "task assignment",
+                "verbose_name_plural": "task assignments",
+                "ordering": ["task", "role", "department"],
+            },
+        ),
+        migrations.AddField(
+            model_name="task",
+            name="departments",
+            field=models.ManyToManyField(
+                related_name="tasks",
+                through="plans.TaskAssignment",
+                to="accounts.department",
+                verbose_name="departments",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Measure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "safeguard measure",
+                "verbose_name_plural": "safeguard measures",
+                "ordering": ["plan", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "title"), name="measure_unique_title")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='goalgroup',
-            constraint=models.UniqueConstraint(fields=('plan', 'name'), name='goalgroup_unique_name'),
+            model_name="goalgroup",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "name"), name="goalgroup_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportedvalue',
-            index=models.Index(fields=['indicator', 'status', 'period_end'], name='reported_ind_status_end'),
+            model_name="reportedvalue",
+            index=models.Index(
+                fields=["indicator", "status", "period_end"], name="reported_ind_status_end"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportedvalue',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='reported_value_nonneg'),
+            model_name="reportedvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="reported_value_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportedvalue',
-            constraint=models.CheckConstraint(condition=models.Q(('period_start__lte', models.F('period_end'))), name='reported_period_in_order'),
+            model_name="reportedvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_start__lte", models.F("period_end"))),
+                name="reported_period_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('plan', 'title'), name='section_unique_title'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "title"), name="section_unique_title"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year'), name='target_unique_year'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year"), name="target_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='target_value_nonneg'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="target_value_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('plan', 'name'), name='indicator_unique_name'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "name"), name="indicator_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_value__isnull', True), ('baseline_value__gte', 0), _connector='OR'), name='indicator_baseline_nonneg'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_value__isnull", True), ("baseline_value__gte", 0), _connector="OR"
+                ),
+                name="indicator_baseline_nonneg",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskassignment',
-            constraint=models.UniqueConstraint(fields=('task', 'department'), name='taskassign_unique_dept'),
+            model_name="taskassignment",
+            constraint=models.UniqueConstraint(
+                fields=("task", "department"), name="taskassign_unique_dept"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='task_unique_number'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="task_unique_number"
+            ),
         ),
     ]

@@ -27,11 +27,15 @@ class Command(BaseCommand):
         call_command("loaddepartments", stdout=self.stdout)
         result = plan_load(document=read_plan_file(PLAN_FILE))
         plan = result.plan
-        self.stdout.write(f"plan: {plan.doc_number} {plan.title}"
-                          f" ({'loaded' if result.changed else 'unchanged'})")
+        self.stdout.write(
+            f"plan: {plan.doc_number} {plan.title} ({'loaded' if result.changed else 'unchanged'})"
+        )
         accounts, figures = demo_load(plan=plan)
-        self.stdout.write(f"演示数据 (demo data): {figures} reported figures created"
-                          if figures else "演示数据 (demo data): already present")
+        self.stdout.write(
+            f"演示数据 (demo data): {figures} reported figures created"
+            if figures
+            else "演示数据 (demo data): already present"
+        )
         password = read_demo_file()["password"]
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {password})"))
         for account in accounts:
