@@ -25,7 +25,6 @@ demo: install
 	$(BIN)/innoplan demo --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/innoplan collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
 
 lint: install

@@ -20,6 +20,16 @@ PLAN_FIXTURE = (
 PASSWORD = "Innoplan-2024!"
 
 
+@pytest.fixture(autouse=True)
+def _static_files_from_finders(settings):
+    """Serve static files by their plain names from the apps and node_modules, so tests need
+    no collectstatic run and the live server finds every file; production keeps the manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def departments(db):
     from innoplan.accounts.models import Department

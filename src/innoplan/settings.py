@@ -22,10 +22,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 def _secret_key() -> str:
     """The key from the environment, else one generated once and kept under var/."""
-    try:
-        return env_str("INNOPLAN_SECRET_KEY")
-    except ValueError:
-        pass
+    # Only an unset key falls back; an unreadable INNOPLAN_SECRET_KEY_FILE is an error.
+    key = env_str("INNOPLAN_SECRET_KEY", "")
+    if key:
+        return key
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")

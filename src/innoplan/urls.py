@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -10,7 +11,8 @@ urlpatterns = [
     path("accounts/", include("innoplan.accounts.urls")),
     path("plans/", include("innoplan.plans.urls")),
     path("api/", api.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Open to anonymous users: the login page carries the language switch.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

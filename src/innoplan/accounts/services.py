@@ -23,7 +23,7 @@ def read_departments_file(path: Path) -> list[dict]:
         raise ValidationError(f"{path}: {exc}") from exc
     if not isinstance(entries, list):
         raise ValidationError(f"{path}: expected a list of departments")
-    problems, seen = [], set()
+    problems, seen, names = [], set(), set()
     kinds = set(DepartmentKind.values)
     for index, entry in enumerate(entries):
         where = f"{path}: entry {index + 1}"
@@ -37,9 +37,14 @@ def read_departments_file(path: Path) -> list[dict]:
             )
         elif code in seen:
             problems.append(f"{where}: code {code!r} appears twice")
-        seen.add(code)
+        else:
+            seen.add(code)
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}: name is missing")
+        elif name.strip() in names:
+            problems.append(f"{where}: name {name.strip()!r} appears twice")
+        else:
+            names.add(name.strip())
         if kind not in kinds:
             problems.append(f"{where}: kind {kind!r} is not one of {', '.join(sorted(kinds))}")
     if problems:

@@ -429,31 +429,42 @@ def assignments_load(*, plan: Plan, data: dict, source: str, actor=None) -> int:
     problems: list[str] = []
 
     def lookup(codes, where):
+        if codes is not None and not isinstance(codes, list):
+            problems.append(f"{source}: {where}: expected a list of department codes")
+            return []
         found = []
         for code in codes or []:
-            if code not in departments:
+            if not isinstance(code, str) or code not in departments:
                 problems.append(f"{source}: {where}: unknown department code {code!r}")
             else:
                 found.append(departments[code])
         return found
 
     task_plans = []
-    for entry in data.get("tasks") or []:
+    for index, entry in enumerate(data.get("tasks") or [], start=1):
+        if not isinstance(entry, dict):
+            problems.append(f"{source}: tasks entry {index}: expected {{task, lead, cooperating}}")
+            continue
         number = entry.get("task")
-        if number not in tasks:
+        if not isinstance(number, int) or number not in tasks:
             problems.append(f"{source}: task {number!r} is not in {plan.doc_number}")
             continue
-        task_plans.append(
-            (
-                tasks[number],
-                lookup(entry.get("lead"), f"task {number} lead"),
-                lookup(entry.get("cooperating"), f"task {number} cooperating"),
-            )
-        )
+        lead = lookup(entry.get("lead"), f"task {number} lead")
+        cooperating = lookup(entry.get("cooperating"), f"task {number} cooperating")
+        # The same rules as task_assignments_set: a lead, and no department in both roles.
+        if not entry.get("lead"):
+            problems.append(f"{source}: task {number} has no lead department")
+        for code in sorted({d.code for d in lead} & {d.code for d in cooperating}):
+            problems.append(f"{source}: task {number}: {code!r} cannot both lead and co-operate")
+        task_plans.append((tasks[number], lead, cooperating))
     indicator_plans = []
-    for entry in data.get("indicators") or []:
+    for index, entry in enumerate(data.get("indicators") or [], start=1):
+        if not isinstance(entry, dict):
+            where = f"{source}: indicators entry {index}"
+            problems.append(f"{where}: expected {{indicator, department, definition}}")
+            continue
         name = entry.get("indicator")
-        if name not in indicators:
+        if not isinstance(name, str) or name not in indicators:
             problems.append(f"{source}: indicator {name!r} is not in {plan.doc_number}")
             continue
         department = (
