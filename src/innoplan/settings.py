@@ -145,6 +145,8 @@ SESSION_COOKIE_AGE = env_int("INNOPLAN_SESSION_MAX_SECONDS", 12 * 60 * 60, minim
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 HTTPS = env_bool("INNOPLAN_HTTPS", False)
+# Addresses of reverse proxies whose X-Forwarded-* headers are believed.
+TRUSTED_PROXIES = env_list("INNOPLAN_TRUSTED_PROXIES", [])
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -160,6 +162,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy the lockout must key on the client, not on the proxy.
+AXES_CLIENT_IP_CALLABLE = "innoplan.core.net.client_ip"
 
 # Content Security Policy: everything is served by this site; no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -223,5 +227,3 @@ LOGGING = {
 
 # Set by `innoplan demo`: every page carries the 演示数据 banner.
 INNOPLAN_DEMO = env_bool("INNOPLAN_DEMO", False)
-# Addresses of reverse proxies whose X-Forwarded-* headers are believed.
-TRUSTED_PROXIES = env_list("INNOPLAN_TRUSTED_PROXIES", [])
