@@ -193,6 +193,7 @@ STATIC_ROOT = Path(env_str("INNOPLAN_STATIC_ROOT", str(VAR_DIR / "static")))
 # Front-end packages installed from the npm registry at set-up (package-lock.json).
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),

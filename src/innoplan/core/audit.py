@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 
 # Bookkeeping fields that say nothing a reader needs.
 HIDDEN_FIELDS = {"id", "created", "updated"}
@@ -29,6 +32,17 @@ class AuditRow:
     entry: object  # auditlog LogEntry
     subject: str  # the verbose name of the changed object's model
     changes: list[Change]
+
+
+def _local_time(value):
+    """auditlog keeps datetimes as UTC text; show them in the site's time zone, to the minute."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _shown(value) -> str:
@@ -50,6 +64,8 @@ def audit_rows(entries) -> list[AuditRow]:
                 field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
                 field = None
+            if field is not None and not field.concrete:
+                field = None  # a reverse relation sharing the name: show the raw values
             if field is not None and field.is_relation and field.many_to_one:
                 for value in values:
                     if value not in (None, "None", ""):
@@ -79,6 +95,10 @@ def audit_rows(entries) -> list[AuditRow]:
             elif field is not None and field.choices:
                 choices = {str(k): v for k, v in field.flatchoices}
                 old, new = (choices.get(str(v), v) for v in (old, new))
+            elif field is not None and isinstance(field, models.DateTimeField):
+                old, new = _local_time(old), _local_time(new)
+            if entry.action == LogEntry.Action.CREATE and _shown(new) == "—":
+                continue  # a new record's empty fields say nothing
             changes.append(Change(label, _shown(old), _shown(new)))
         subject = str(model._meta.verbose_name) if model else entry.content_type.model
         rows.append(AuditRow(entry=entry, subject=subject, changes=changes))

@@ -29,3 +29,12 @@ def percent(value):
 def quantity(value, unit, display_unit):
     """A base-unit value in the plan's own unit: 3000000000 元 -> 30 亿元."""
     return format_quantity(value, unit, display_unit)
+
+
+@register.filter
+def whole_minutes(delta):
+    """A timedelta in whole minutes, rounded up: 30 min -> 30, 90 s -> 2."""
+    if delta is None:
+        return ""
+    seconds = int(delta.total_seconds())
+    return max(1, -(-seconds // 60))

@@ -1,0 +1,48 @@
+"""The 作战图: every target of the plan on one page, as of a date, then the key tasks."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from innoplan.core.http import as_of_from
+from innoplan.plans import selectors
+
+
+def _sparklines(figures) -> dict[int, dict]:
+    """Each figure's approved history in its display unit, for the cards' small charts."""
+    return {
+        figure.indicator.id: {
+            "dates": [point.on.isoformat() for point in figure.history],
+            "values": [float(point.value / figure.display_factor) for point in figure.history],
+        }
+        for figure in figures
+    }
+
+
+def home(request):
+    if request.user.is_system_admin:
+        return redirect("admin:index")
+    if not request.user.has_perm("plans.view_dashboard"):
+        raise PermissionDenied
+    as_of, as_of_error = as_of_from(request)
+    plan = selectors.current_plan()
+    context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
+    if plan is not None:
+        groups = selectors.dashboard_groups(plan=plan, as_of=as_of)
+        quotas = selectors.task_quota_figures(plan=plan, as_of=as_of)
+        figures = [figure for group in groups for figure in group.figures]
+        context.update(
+            groups=groups,
+            quotas=quotas,
+            summary=selectors.status_counts(figures),
+            target_count=len(figures),
+            sections=selectors.sections_with_tasks(plan),
+            # Cards link to the indicator page only where the user may open it.
+            linked=set(
+                selectors.restrict_indicators(request.user, plan.indicators.all()).values_list(
+                    "id", flat=True
+                )
+            ),
+            sparklines=_sparklines(figures + quotas),
+            can_manage=request.user.has_perm("plans.manage_plan"),
+        )
+    return render(request, "dashboard/home.html", context)
