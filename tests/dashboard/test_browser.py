@@ -51,7 +51,33 @@ def test_the_plan_owner_reads_the_battle_map_and_opens_an_indicator(
     assert page.console_problems == []
 
 
-def test_a_reporter_reports_a_figure_in_the_browser(live_server, page, reporter_a, indicator_of_a):
-    log_in(page, live_server, reporter_a.username, PASSWORD)
-    page.goto(f"{live_server.url}/plans/indicators/{indicator_of_a.pk}/report/")
-    assert page.console_problems == []
+def test_a_figure_reported_in_the_browser_counts_once_the_owner_approves_it(
+    live_server, browser, reporter_a, plan_owner, indicator_of_a
+):
+    reporter = browser.new_page()
+    log_in(reporter, live_server, reporter_a.username, PASSWORD)
+    reporter.goto(f"{live_server.url}/plans/indicators/{indicator_of_a.pk}/report/")
+    form = reporter.locator("[data-testid=report-form]")
+    form.locator("select[name=period_kind]").select_option("month")
+    form.locator("input[name=period]").fill("2025-05")
+    form.locator("input[name=value]").fill("1234")
+    form.locator("textarea[name=note]").fill("据市科委认定名单")
+    form.locator("button[type=submit]").click()
+    reporter.wait_for_load_state("networkidle")
+    assert reporter.url.endswith("/plans/reports/mine/")
+    row = reporter.locator("[data-testid=value-row]", has_text="1,234").first
+    assert row.get_attribute("data-status") == "pending"
+    reporter.close()
+
+    owner = browser.new_page()
+    log_in(owner, live_server, plan_owner.username, PASSWORD)
+    card = owner.locator(f"[data-testid=target-card][data-indicator='{indicator_of_a.pk}']")
+    assert "1,234" not in card.inner_text()
+    owner.goto(f"{live_server.url}/plans/reports/pending/")
+    review = owner.locator("[data-testid=review-row]", has_text="1,234")
+    review.locator("button[value=approve]").click()
+    owner.wait_for_load_state("networkidle")
+    owner.goto(f"{live_server.url}/?as_of=2025-06-01")
+    card = owner.locator(f"[data-testid=target-card][data-indicator='{indicator_of_a.pk}']")
+    assert "1,234" in card.inner_text()
+    owner.close()

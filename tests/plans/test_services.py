@@ -148,6 +148,7 @@ def test_a_quarterly_figure_is_as_of_the_quarter_end(indicator_of_a, reporter_a)
         ("900", date(2025, 3, 2), "month", "period_start"),
         ("900", date(2025, 2, 1), "quarter", "period_start"),
         ("900", date(2099, 1, 1), "month", "period_start"),
+        ("900", date(2023, 12, 1), "month", "period_start"),
     ],
 )
 def test_bad_figures_are_refused_with_the_field_named(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -125,6 +125,10 @@ def history_values(indicator: Indicator, spec: dict, *, baseline_on: date, month
     return values
 
 
+def _day_after(day: date, days: int):
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time(10)))
+
+
 def demo_history_exists(plan: Plan) -> bool:
     return ReportedValue.objects.filter(indicator__plan=plan, note__startswith=DEMO_NOTE).exists()
 
@@ -173,11 +177,9 @@ def demo_history_create(*, plan: Plan, data: dict, today: date | None = None) ->
                 count += 1
                 continue
             reported_value_approve(value=reported, actor=owner)
-            # A figure is approved a few days after its month ends, not today.
+            # A figure is reported and approved a few days after its month ends, not today.
             ReportedValue.objects.filter(pk=reported.pk).update(
-                reviewed_at=timezone.make_aware(
-                    timezone.datetime.combine(end + timedelta(days=5), timezone.datetime.min.time())
-                )
+                created=_day_after(end, 3), reviewed_at=_day_after(end, 6)
             )
             count += 1
     return count

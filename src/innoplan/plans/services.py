@@ -286,6 +286,13 @@ def reported_value_submit(
         )
     _check_attachment(attachment)
     end = period_end(period_kind, period_start)
+    if end.year < indicator.plan.start_year:
+        raise ValidationError(
+            {
+                "period_start": _("The plan runs from %(year)d; a figure before it is not taken.")
+                % {"year": indicator.plan.start_year}
+            }
+        )
     clash = indicator.reported_values.filter(
         period_end=end, status__in=[ReviewStatus.PENDING, ReviewStatus.APPROVED]
     ).first()
@@ -293,7 +300,7 @@ def reported_value_submit(
         raise ValidationError(
             {
                 "period_start": _(
-                    "A figure for this period is already %(status)s; ask the plan owner to "
+                    "This period already has a figure (%(status)s); ask the plan owner to "
                     "reject it before reporting again."
                 )
                 % {"status": clash.get_status_display()}
@@ -323,7 +330,7 @@ def _review(*, value: ReportedValue, actor, status: str, reason: str) -> Reporte
     locked = ReportedValue.objects.select_for_update().get(pk=value.pk)
     if locked.status != ReviewStatus.PENDING:
         raise ValidationError(
-            _("This figure was already %(status)s by %(who)s.")
+            _("This figure was already reviewed by %(who)s (%(status)s).")
             % {"status": locked.get_status_display(), "who": locked.reviewed_by}
         )
     locked.status = status
