@@ -30,6 +30,17 @@ def _static_files_from_finders(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language (zh-hans): a request served in English
+    leaves English active on the thread, which would leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def departments(db):
     from innoplan.accounts.models import Department

@@ -236,7 +236,7 @@ def test_the_character_class_validator_requires_its_minimum(minimum, accepted):
     if accepted:
         validator.validate("abcd1234")
     else:
-        with pytest.raises(ValidationError, match="at least 3"):
+        with pytest.raises(ValidationError, match="至少包含以下字符中的3类"):
             validator.validate("abcd1234")
 
 

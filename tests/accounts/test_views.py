@@ -41,8 +41,8 @@ def test_the_lockout_page_says_for_how_long_and_whom_to_ask(client, leader, sett
     assert settings.AXES_LOCKOUT_TEMPLATE in [t.name for t in response.templates]
     html = response.content.decode()
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    assert f"locked for {minutes} minutes" in html
-    assert "system administrator" in html
+    assert f"该账号已被锁定{minutes}分钟" in html
+    assert "系统管理员" in html
     assert leader.username in html
 
 

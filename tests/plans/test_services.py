@@ -170,7 +170,7 @@ def test_a_second_figure_for_the_same_period_is_refused_until_the_first_is_rejec
     indicator_of_a, reporter_a, plan_owner
 ):
     first = submit(indicator_of_a, reporter_a)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="该报告期已有填报数据"):
         submit(indicator_of_a, reporter_a, value="901")
     reported_value_reject(value=first, actor=plan_owner, reason="数字有误")
     assert submit(indicator_of_a, reporter_a, value="901").value == 901
@@ -220,7 +220,7 @@ def test_a_figure_already_reviewed_cannot_be_reviewed_again(indicator_of_a, repo
     reported = submit(indicator_of_a, reporter_a)
     stale = ReportedValue.objects.get(pk=reported.pk)
     reported_value_approve(value=reported, actor=plan_owner)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="该数据已由owner审核"):
         reported_value_reject(value=stale, actor=plan_owner, reason="迟到的退回")
     stale.refresh_from_db()
     assert stale.status == ReviewStatus.APPROVED

@@ -313,7 +313,7 @@ class TestReporting:
         client.force_login(reporter_a)
         response = report(client, indicator_of_a, value="1213")
         followed = client.get(response.url)
-        assert messages_of(followed) == ["Submitted, awaiting review."]
+        assert messages_of(followed) == ["已提交，等待审核。"]
 
     def test_a_rejected_figure_shows_its_reason_and_does_not_count(
         self, client, reporter_a, plan_owner, indicator_of_a
@@ -389,7 +389,7 @@ class TestBadFigures:
     def test_a_negative_figure(self, client, reporter_a, indicator_of_a):
         client.force_login(reporter_a)
         message = self._refused(report(client, indicator_of_a, value="-3"), "value")
-        assert "negative" in message
+        assert "不能为负数" in message
 
     def test_text_instead_of_a_number(self, client, reporter_a, indicator_of_a):
         client.force_login(reporter_a)
@@ -398,13 +398,13 @@ class TestBadFigures:
     def test_a_fraction_of_a_count(self, client, reporter_a, indicator_of_a):
         client.force_login(reporter_a)
         message = self._refused(report(client, indicator_of_a, value="1213.5"), "value")
-        assert "whole" in message
+        assert "须为整数" in message
 
     def test_a_period_in_the_future(self, client, reporter_a, indicator_of_a):
         client.force_login(reporter_a)
         future = (date.today().replace(day=1) + timedelta(days=40)).strftime("%Y-%m")
         message = self._refused(report(client, indicator_of_a, period=future), "period")
-        assert "not begun" in message
+        assert "尚未开始" in message
 
     def test_a_month_that_is_not_a_month(self, client, reporter_a, indicator_of_a):
         client.force_login(reporter_a)
@@ -416,7 +416,7 @@ class TestBadFigures:
         response = report(client, indicator_of_a, value="1300")
         assert response.status_code == 400
         assert ReportedValue.objects.count() == 1
-        assert "already" in " ".join(response.context["form"].errors["period"])
+        assert "已有填报数据" in " ".join(response.context["form"].errors["period"])
 
     def test_an_attachment_of_the_wrong_type(self, client, reporter_a, indicator_of_a, media):
         client.force_login(reporter_a)
@@ -454,7 +454,7 @@ class TestReview:
             review_url(value), {"decision": "reject", "reason": "  "}, follow=True
         )
         assert response.redirect_chain[-1][0] == reverse("plans:review_list")
-        assert messages_of(response) == ["Say why the figure is rejected."]
+        assert messages_of(response) == ["请填写退回理由。"]
         value.refresh_from_db()
         assert value.status == ReviewStatus.PENDING
 
@@ -467,7 +467,7 @@ class TestReview:
         response = client.post(
             review_url(value), {"decision": "reject", "reason": "晚了"}, follow=True
         )
-        assert "already" in messages_of(response)[-1]
+        assert "该数据已由owner审核（已通过）" in messages_of(response)[-1]
         value.refresh_from_db()
         assert value.status == ReviewStatus.APPROVED
 
@@ -502,7 +502,7 @@ class TestReview:
         )
         html = response.content.decode()
         assert 'data-status="pending"' in html
-        assert "Say why the figure is rejected." in html
+        assert "请填写退回理由。" in html
 
     def test_the_queue_shows_value_in_display_unit_and_department(
         self, client, plan_owner, reporter_b, indicator_of_b

@@ -15,9 +15,19 @@ from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 # Bookkeeping fields that say nothing a reader needs.
 HIDDEN_FIELDS = {"id", "created", "updated"}
+
+# django-auditlog ships no Chinese catalogue: the names of its actions (LogEntry.Action, shown
+# by ``get_action_display``) are translated in ours, and marked here for makemessages.
+AUDITLOG_ACTION_NAMES = (
+    gettext_noop("create"),
+    gettext_noop("update"),
+    gettext_noop("delete"),
+    gettext_noop("access"),
+)
 
 
 @dataclass(frozen=True)
