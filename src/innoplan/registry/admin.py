@@ -1,0 +1,172 @@
+"""Admin pages where a data steward enters and corrects registry records by hand (bulk loads
+come through imports). The model's own ``clean`` applies here too: credit-code checks, towns,
+validity dates and the qualification expiry rule."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from innoplan.accounts.models import Department
+from innoplan.registry.models import (
+    TOWN_KINDS,
+    Base,
+    BrandEvent,
+    Fund,
+    FundScale,
+    Organisation,
+    Park,
+    Platform,
+    Qualification,
+)
+
+
+class ValidityListFilter(admin.SimpleListFilter):
+    """Whether a record counts today, has ended, or has not started."""
+
+    title = _("validity")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("Counts today")),
+            ("ended", _("Ended")),
+            ("future", _("Not yet in force")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.valid_on(today)
+        if self.value() == "ended":
+            return queryset.filter(valid_to__lte=today)
+        if self.value() == "future":
+            return queryset.filter(Q(valid_from__gt=today) | Q(valid_from__isnull=True))
+        return queryset
+
+
+class TownChoicesMixin:
+    """Offer only towns and street offices where a record asks for its town."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "town":
+            kwargs["queryset"] = Department.objects.filter(kind__in=TOWN_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Park)
+class ParkAdmin(TownChoicesMixin, admin.ModelAdmin):
+    list_display = ("name", "town", "industry", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter, "industry", "town")
+    list_select_related = ("town",)
+    search_fields = ("name",)
+
+
+class QualificationInline(admin.TabularInline):
+    model = Qualification
+    fields = ("kind", "certificate_no", "valid_from", "valid_to")
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TownChoicesMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "credit_code",
+        "kind",
+        "industry",
+        "town",
+        "valid_from",
+        "valid_to",
+        "credit_code_confirmed",
+    )
+    list_filter = (
+        ValidityListFilter,
+        "kind",
+        "industry",
+        "town",
+        "central_soe_subsidiary",
+        "municipal_soe_hq",
+        "single_champion",
+        "credit_code_confirmed",
+    )
+    list_select_related = ("town",)
+    search_fields = ("name", "credit_code", "former_names")
+    autocomplete_fields = ("parent", "park")
+    readonly_fields = ("credit_code_warning",)
+    inlines = (QualificationInline,)
+    # A million rows: do not count the whole table a second time on every page.
+    show_full_result_count = False
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "credit_code",
+                    "credit_code_warning",
+                    "credit_code_confirmed",
+                    "former_names",
+                    "kind",
+                    "parent",
+                    "industry",
+                )
+            },
+        ),
+        (_("Location"), {"fields": ("town", "park")}),
+        (
+            _("Flags"),
+            {"fields": ("central_soe_subsidiary", "municipal_soe_hq", "single_champion")},
+        ),
+        (_("Dates"), {"fields": ("established_on", "valid_from", "valid_to")}),
+    )
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "kind", "certificate_no", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter, "kind")
+    list_select_related = ("organisation",)
+    search_fields = ("organisation__name", "organisation__credit_code", "certificate_no")
+    autocomplete_fields = ("organisation",)
+    date_hierarchy = "valid_from"
+    show_full_result_count = False
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "level", "host", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter, "level", "kind")
+    list_select_related = ("host",)
+    search_fields = ("name", "host__name", "host__credit_code")
+    autocomplete_fields = ("host",)
+
+
+class FundScaleInline(admin.TabularInline):
+    model = FundScale
+    fields = ("effective_on", "amount")
+    extra = 1
+
+
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ("name", "manager", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter,)
+    search_fields = ("name", "manager")
+    inlines = (FundScaleInline,)
+
+
+@admin.register(BrandEvent)
+class BrandEventAdmin(admin.ModelAdmin):
+    list_display = ("name", "organiser", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter,)
+    search_fields = ("name", "organiser")
+
+
+@admin.register(Base)
+class BaseAdmin(TownChoicesMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "level", "host", "town", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter, "kind", "level", "town")
+    list_select_related = ("host", "town")
+    search_fields = ("name", "host__name")
+    autocomplete_fields = ("host",)

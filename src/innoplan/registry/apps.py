@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "innoplan.registry"
+    label = "registry"
+    verbose_name = _("Innovation resource registry")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from innoplan.registry import models
+
+        for model in (
+            models.Park,
+            models.Organisation,
+            models.Qualification,
+            models.Platform,
+            models.Fund,
+            models.FundScale,
+            models.BrandEvent,
+            models.Base,
+        ):
+            auditlog.register(model, exclude_fields=["created", "updated"])

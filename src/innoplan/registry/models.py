@@ -1,0 +1,534 @@
+"""The innovation resource registry: what the plan counts, each record with the dates on which
+it holds, so that any count can be taken as of any day.
+
+Validity is half-open everywhere (see ``registry.validity``): a record counts on day ``d`` when
+``valid_from <= d`` and (``valid_to`` is empty or ``d < valid_to``). Every dated register keeps
+its dates in the two columns of ``ValidityPeriod``; each model names them in its own terms
+(issued on / expires on, approved on, settled in the district on …) through ``verbose_name``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from innoplan.accounts.choices import DepartmentKind
+from innoplan.core.identifiers import credit_code_findings, normalise_credit_code
+from innoplan.core.models import TimeStampedModel
+from innoplan.registry import validity
+from innoplan.registry.choices import (
+    BaseKind,
+    Industry,
+    Level,
+    OrganisationKind,
+    PlatformKind,
+    QualificationKind,
+)
+
+# Where a record is located: a town (乡镇) or a street office (街道), never a department.
+TOWN_KINDS = (DepartmentKind.TOWN, DepartmentKind.STREET)
+# A branch (分院、分部、研究院) belongs to one of these.
+PARENT_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_INSTITUTE)
+
+Errors = dict[str, list]
+
+
+def _add(errors: Errors, field: str, message) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _raise(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_town(errors: Errors, town) -> None:
+    if town is not None and town.kind not in TOWN_KINDS:
+        _add(
+            errors,
+            "town",
+            gettext("%(name)s is not a town or street office; choose the town or street it is in.")
+            % {"name": town},
+        )
+
+
+def valid_on_q(day, through: str = "") -> models.Q:
+    """The condition that a record (or the one reached by the lookup path ``through``, such as
+    ``"organisation__"``) counts on ``day`` (a date, or an expression such as
+    ``F("valid_from")``): started on or before it and not yet ended."""
+    return models.Q(**{f"{through}valid_from__lte": day}) & (
+        models.Q(**{f"{through}valid_to__isnull": True})
+        | models.Q(**{f"{through}valid_to__gt": day})
+    )
+
+
+class ValidityQuerySet(models.QuerySet):
+    """Records of a dated register, narrowed to those that hold on a day."""
+
+    def valid_on(self, day: date):
+        """The records that count on ``day``."""
+        return self.filter(valid_on_q(day))
+
+
+class ValidityPeriod(models.Model):
+    """A record that holds from ``valid_from`` up to, but not including, ``valid_to``; no end
+    date means it still holds. Concrete models redeclare the two fields to name them in their
+    own terms, and keep ``*ValidityPeriod.Meta.constraints`` when they set constraints."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # An end needs a start before it; a missing start (never in force) has no end.
+            models.CheckConstraint(
+                name="%(class)s_period_in_order",
+                condition=models.Q(valid_to__isnull=True)
+                | (
+                    models.Q(valid_from__isnull=False)
+                    & models.Q(valid_to__gt=models.F("valid_from"))
+                ),
+                violation_error_message=_("The end date must be after the start date."),
+            )
+        ]
+
+    def is_valid_on(self, day: date) -> bool:
+        return validity.holds_on(self.valid_from, self.valid_to, day)
+
+    def validity_errors(self) -> Errors:
+        """What is wrong with the dates, by field, in the model's own words."""
+        errors: Errors = {}
+        if self.valid_to is None:
+            return errors
+        names = {
+            "start": capfirst(self._meta.get_field("valid_from").verbose_name),
+            "end": capfirst(self._meta.get_field("valid_to").verbose_name),
+        }
+        if self.valid_from is None:
+            _add(errors, "valid_from", gettext("Give “%(start)s” before “%(end)s”.") % names)
+        elif self.valid_to <= self.valid_from:
+            names["date"] = self.valid_from.isoformat()
+            _add(
+                errors,
+                "valid_to",
+                gettext("“%(end)s” must be after “%(start)s” (%(date)s).") % names,
+            )
+        return errors
+
+    def clean(self):
+        super().clean()
+        _raise(self.validity_errors())
+
+
+class Park(ValidityPeriod, TimeStampedModel):
+    """特色产业园区 — a characteristic industrial park recognised in the district, counted from
+    its recognition until it is delisted."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    town = models.ForeignKey(
+        "accounts.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parks",
+        verbose_name=_("town or street"),
+    )
+    industry = models.CharField(
+        _("industry"), max_length=30, choices=Industry.choices, default=Industry.OTHER
+    )
+    valid_from = models.DateField(_("recognised on"))
+    valid_to = models.DateField(
+        _("delisted on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("industrial park")
+        verbose_name_plural = _("industrial parks")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = self.validity_errors()
+        _check_town(errors, self.town)
+        _raise(errors)
+
+
+class Organisation(ValidityPeriod, TimeStampedModel):
+    """创新主体 — an enterprise, university, research institute or branch, hospital or social
+    organisation, known by its unified social credit code. It counts as in the district from
+    the day it settled there until the day it left; one with no settlement date (the parent
+    university of a branch, say) is on record but never counted."""
+
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    credit_code_warning = models.TextField(
+        _("credit code warning"),
+        blank=True,
+        help_text=_("What the check of the credit code found doubtful; set by the system."),
+    )
+    credit_code_confirmed = models.BooleanField(
+        _("credit code confirmed"),
+        default=False,
+        help_text=_(
+            "Tick after checking a doubtful credit code against the business licence: codes "
+            "issued before the national standard can fail its check character."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("parent organisation"),
+        help_text=_("For a branch: the university or research institute it belongs to."),
+    )
+    industry = models.CharField(
+        _("industry"), max_length=30, choices=Industry.choices, default=Industry.OTHER
+    )
+    town = models.ForeignKey(
+        "accounts.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("town or street"),
+    )
+    park = models.ForeignKey(
+        Park,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("industrial park"),
+    )
+    central_soe_subsidiary = models.BooleanField(
+        _("second- or third-tier subsidiary of a central SOE"), default=False
+    )
+    municipal_soe_hq = models.BooleanField(_("headquarters of a municipal SOE"), default=False)
+    single_champion = models.BooleanField(_("single champion"), default=False)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("settled in the district on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for an organisation outside the district: it is never counted."),
+    )
+    valid_to = models.DateField(
+        _("left the district on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it is in the district."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name"], name="registry_org_name"),
+            models.Index(fields=["valid_from", "valid_to"], name="registry_org_validity"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = normalise_credit_code(self.credit_code or "")
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Normalise before the length check, so that a code pasted with spaces or in
+        # full-width characters is accepted as the code it is.
+        self.credit_code = normalise_credit_code(self.credit_code or "")
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors = self.validity_errors()
+        self._check_credit_code(errors)
+        _check_town(errors, self.town)
+        self._check_parent(errors)
+        _raise(errors)
+
+    def _check_credit_code(self, errors: Errors) -> None:
+        """Structure errors refuse the code; a failed check character only is stored as a
+        warning and needs a steward's confirmation."""
+        code = normalise_credit_code(self.credit_code or "")
+        findings = credit_code_findings(code)
+        problems = [f.render(gettext) for f in findings if f.severity == "error"]
+        if problems:
+            for problem in problems:
+                _add(
+                    errors,
+                    "credit_code",
+                    gettext("Credit code %(code)s: %(problem)s.")
+                    % {"code": code or "—", "problem": problem},
+                )
+            return
+        warnings = [f.render(gettext) for f in findings if f.severity == "warning"]
+        # Stored in the site's language, whatever the language of the steward who saved it.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.credit_code_warning = "\n".join(
+                f.render(gettext) for f in findings if f.severity == "warning"
+            )
+        if not warnings:
+            self.credit_code_confirmed = False  # nothing to confirm
+        elif not self.credit_code_confirmed:
+            _add(
+                errors,
+                "credit_code_confirmed",
+                gettext(
+                    "Credit code %(code)s: %(warning)s. Check it against the business licence "
+                    "and confirm it to keep it."
+                )
+                % {"code": code, "warning": "; ".join(warnings)},
+            )
+
+    def _check_parent(self, errors: Errors) -> None:
+        if self.kind == OrganisationKind.BRANCH:
+            if self.parent is None:
+                _add(
+                    errors,
+                    "parent",
+                    gettext("A branch needs the university or research institute it belongs to."),
+                )
+            elif self.parent.kind not in PARENT_KINDS:
+                _add(
+                    errors,
+                    "parent",
+                    gettext("%(parent)s is not a university or research institute.")
+                    % {"parent": self.parent},
+                )
+        elif self.parent_id is not None:
+            _add(errors, "parent", gettext("Only a branch has a parent organisation."))
+
+
+class Qualification(ValidityPeriod, TimeStampedModel):
+    """资质 — a recognition an organisation holds for a while (高新技术企业, 专精特新 …), from
+    its issue date up to its expiry date, which follows from the kind's validity rule."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="qualifications",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=QualificationKind.choices)
+    certificate_no = models.CharField(_("certificate number"), max_length=100, blank=True)
+    valid_from = models.DateField(_("issued on"))
+    valid_to = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first day it no longer counts. Leave empty to follow the kind's validity rule "
+            "(an innovation partner then holds until ended)."
+        ),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        ordering = ["-valid_from", "id"]
+        constraints = [
+            *ValidityPeriod.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "valid_from"], name="qualification_unique_issue"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "valid_from", "valid_to"], name="registry_qual_validity")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_kind_display()} ({self.valid_from})"
+
+    def clean(self):
+        if self.valid_to is None and self.kind in validity.EXPIRY_RULES and self.valid_from:
+            self.valid_to = validity.expiry_for(self.kind, self.valid_from)
+        super().clean()
+
+
+class Platform(ValidityPeriod, TimeStampedModel):
+    """创新平台 — an innovation platform (重点实验室, 企业技术中心, 孵化器 …) approved at a
+    national, municipal or district level and run by a host organisation."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=40, choices=PlatformKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    host = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="platforms",
+        verbose_name=_("host organisation"),
+    )
+    valid_from = models.DateField(_("approved on"))
+    valid_to = models.DateField(
+        _("revoked or closed on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("innovation platform")
+        verbose_name_plural = _("innovation platforms")
+        ordering = ["name", "id"]
+        constraints = [
+            *ValidityPeriod.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["host", "name", "level", "valid_from"], name="platform_unique_approval"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Fund(ValidityPeriod, TimeStampedModel):
+    """子基金 — a sub-fund in which the government industry guiding fund takes part, counted
+    from its establishment until it is liquidated; its committed scale is kept as a history
+    (``FundScale``)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    manager = models.CharField(_("fund manager"), max_length=200, blank=True)
+    valid_from = models.DateField(_("established on"))
+    valid_to = models.DateField(
+        _("liquidated on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("sub-fund")
+        verbose_name_plural = _("sub-funds")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FundScale(TimeStampedModel):
+    """子基金规模 — a sub-fund's committed scale in 元 from a date on; the scale on a day is that
+    of the latest entry effective on or before it."""
+
+    fund = models.ForeignKey(Fund, models.CASCADE, related_name="scales", verbose_name=_("fund"))
+    effective_on = models.DateField(_("effective on"))
+    amount = models.DecimalField(
+        _("committed scale (yuan)"),
+        max_digits=20,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("sub-fund scale")
+        verbose_name_plural = _("sub-fund scales")
+        ordering = ["fund", "effective_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "effective_on"], name="fundscale_unique_date"),
+            models.CheckConstraint(
+                name="fundscale_amount_nonneg", condition=models.Q(amount__gte=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fund} {self.effective_on}: {self.amount}"
+
+
+class BrandEvent(ValidityPeriod, TimeStampedModel):
+    """品牌活动 — a recurring innovation event with standing in its field, counted from the
+    first time it was held until it is discontinued."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    valid_from = models.DateField(_("first held on"))
+    valid_to = models.DateField(
+        _("discontinued on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("brand event")
+        verbose_name_plural = _("brand events")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Base(ValidityPeriod, TimeStampedModel):
+    """科普基地/科技小院 — a science popularisation base or a science and technology courtyard,
+    recognised at a national, municipal or district level."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=BaseKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    host = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bases",
+        verbose_name=_("host organisation"),
+    )
+    town = models.ForeignKey(
+        "accounts.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bases",
+        verbose_name=_("town or street"),
+    )
+    valid_from = models.DateField(_("recognised on"))
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("base")
+        verbose_name_plural = _("bases")
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            *ValidityPeriod.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["kind", "name", "level", "valid_from"], name="base_unique_recognition"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = self.validity_errors()
+        _check_town(errors, self.town)
+        _raise(errors)

@@ -1,0 +1,141 @@
+"""Reads of the registry as of a day, for the metrics app, list pages and exports.
+
+Each takes ``as_of`` and, unless it says otherwise, returns a QuerySet: the caller counts it
+or lists the records behind a figure. Each is a constant number of queries whatever the size
+of the registry, with all filtering in the database.
+
+A record counts on ``as_of`` when its validity period covers that day (see
+``registry.validity``). Records that belong to an organisation (its qualifications, the
+platforms it hosts) count only while the organisation is in the district.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from innoplan.registry.models import (
+    Base,
+    BrandEvent,
+    Fund,
+    FundScale,
+    Organisation,
+    Park,
+    Platform,
+    Qualification,
+    valid_on_q,
+)
+
+ZERO = Decimal("0")
+_AMOUNT = DecimalField(max_digits=20, decimal_places=2)
+
+
+def organisations_present(
+    *, as_of: date, kinds: Iterable[str] | None = None
+) -> QuerySet[Organisation]:
+    """The organisations in the district on ``as_of``, of the given kinds (all when None)."""
+    queryset = Organisation.objects.valid_on(as_of)
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=list(kinds))
+    return queryset
+
+
+def organisations_qualified(*, kind: str, as_of: date) -> QuerySet[Organisation]:
+    """The organisations in the district on ``as_of`` that hold a qualification of ``kind``
+    valid that day; each once, however many such qualifications it holds."""
+    holds = Qualification.objects.valid_on(as_of).filter(kind=kind, organisation=OuterRef("pk"))
+    return Organisation.objects.valid_on(as_of).filter(Exists(holds))
+
+
+def qualifications_granted(*, kind: str, year: int, as_of: date) -> QuerySet[Qualification]:
+    """First-time qualifications of ``kind`` issued in calendar ``year`` up to and including
+    ``as_of`` (the year's new 专精特新 so far), to organisations that were in the district on
+    the day of issue. A renewal is not new: an organisation that held the kind before is not
+    counted again. A flow, so a later move or revocation does not take a grant back out of
+    its year."""
+    last = min(as_of, date(year, 12, 31))
+    present_at_issue = valid_on_q(F("valid_from"), through="organisation__")
+    held_before = Qualification.objects.filter(
+        organisation=OuterRef("organisation"), kind=kind, valid_from__lt=OuterRef("valid_from")
+    )
+    return Qualification.objects.filter(
+        present_at_issue, kind=kind, valid_from__gte=date(year, 1, 1), valid_from__lte=last
+    ).exclude(Exists(held_before))
+
+
+def platforms_valid(
+    *,
+    as_of: date,
+    levels: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> QuerySet[Platform]:
+    """Platforms approved and not revoked on ``as_of`` whose host is in the district that
+    day, of the given levels and kinds (all when None)."""
+    queryset = Platform.objects.valid_on(as_of).filter(valid_on_q(as_of, through="host__"))
+    if levels is not None:
+        queryset = queryset.filter(level__in=list(levels))
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=list(kinds))
+    return queryset
+
+
+def funds_valid(*, as_of: date) -> QuerySet[Fund]:
+    """Sub-funds established and not liquidated on ``as_of``."""
+    return Fund.objects.valid_on(as_of)
+
+
+def _scale_on(as_of: date) -> Subquery:
+    """A fund's committed scale on ``as_of``: its latest amount effective on or before then."""
+    latest = (
+        FundScale.objects.filter(fund=OuterRef("pk"), effective_on__lte=as_of)
+        .order_by("-effective_on")
+        .values("amount")[:1]
+    )
+    return Subquery(latest, output_field=_AMOUNT)
+
+
+def _funds_with_scale(as_of: date) -> QuerySet[Fund]:
+    return funds_valid(as_of=as_of).annotate(
+        scale=Coalesce(_scale_on(as_of), Value(ZERO), output_field=_AMOUNT)
+    )
+
+
+def fund_scale_total(*, as_of: date) -> Decimal:
+    """The committed scale (元) of all sub-funds valid on ``as_of``, each at the scale in
+    effect that day; one query."""
+    total = _funds_with_scale(as_of).aggregate(
+        total=Coalesce(Sum("scale"), Value(ZERO), output_field=_AMOUNT)
+    )["total"]
+    return Decimal(total)
+
+
+def fund_scales(*, as_of: date) -> list[tuple[Fund, Decimal]]:
+    """The records behind ``fund_scale_total``: each valid fund with its scale on ``as_of``
+    (0 when no scale has taken effect yet)."""
+    return [(fund, Decimal(fund.scale)) for fund in _funds_with_scale(as_of)]
+
+
+def brand_events_valid(*, as_of: date) -> QuerySet[BrandEvent]:
+    return BrandEvent.objects.valid_on(as_of)
+
+
+def bases_valid(*, kind: str, as_of: date) -> QuerySet[Base]:
+    """科普基地 or 科技小院 (``kind``) recognised and still valid on ``as_of``."""
+    return Base.objects.valid_on(as_of).filter(kind=kind)
+
+
+def parks_valid(*, as_of: date) -> QuerySet[Park]:
+    return Park.objects.valid_on(as_of)

@@ -1,0 +1,99 @@
+"""Writes to the registry that carry a rule: granting and revoking qualifications, amending a
+sub-fund's scale. Each runs in one transaction; django-auditlog records the before and after
+of every change with the actor (None: the system, such as a scripted load)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from innoplan.registry import validity
+from innoplan.registry.models import Fund, FundScale, Organisation, Qualification
+
+
+def _authorise(actor) -> None:
+    if actor is not None and not actor.has_perm("registry.manage_registry"):
+        raise PermissionDenied(_("Only the registry's stewards change the registry."))
+
+
+@transaction.atomic
+def qualification_grant(
+    *,
+    organisation: Organisation,
+    kind: str,
+    issued_on: date,
+    certificate_no: str = "",
+    expires_on: date | None = None,
+    actor,
+) -> Qualification:
+    """Record a qualification; unless an expiry date is given, it follows from the kind's
+    validity rule (``registry.validity``)."""
+    _authorise(actor)
+    if expires_on is None and kind in validity.EXPIRY_RULES:
+        expires_on = validity.expiry_for(kind, issued_on)
+    qualification = Qualification(
+        organisation=organisation,
+        kind=kind,
+        certificate_no=certificate_no.strip(),
+        valid_from=issued_on,
+        valid_to=expires_on,
+    )
+    with set_actor(actor):
+        qualification.full_clean()
+        qualification.save()
+    return qualification
+
+
+@transaction.atomic
+def qualification_revoke(*, qualification: Qualification, on: date, actor) -> Qualification:
+    """End a qualification early: from ``on`` it no longer counts."""
+    _authorise(actor)
+    locked = Qualification.objects.select_for_update().get(pk=qualification.pk)
+    if on <= locked.valid_from:
+        raise ValidationError(
+            {
+                "on": _(
+                    "A qualification issued on %(issued)s can only be revoked after that day; "
+                    "delete a record entered in error instead."
+                )
+                % {"issued": locked.valid_from.isoformat()}
+            }
+        )
+    if locked.valid_to is not None and on >= locked.valid_to:
+        raise ValidationError(
+            {
+                "on": _("It already stops counting on %(expires)s; revoke it before that day.")
+                % {"expires": locked.valid_to.isoformat()}
+            }
+        )
+    locked.valid_to = on
+    with set_actor(actor):
+        locked.full_clean()
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def fund_scale_amend(*, fund: Fund, effective_on: date, amount: Decimal, actor) -> FundScale:
+    """Set a sub-fund's committed scale (元) from ``effective_on`` on; a second amendment on
+    the same day replaces the first. Earlier days keep the scale they had."""
+    _authorise(actor)
+    scale = (
+        FundScale.objects.select_for_update().filter(fund=fund, effective_on=effective_on).first()
+    )
+    amount = Decimal(amount)
+    if scale is None:
+        scale = FundScale(fund=fund, effective_on=effective_on, amount=amount)
+    elif scale.amount == amount:
+        return scale  # nothing changes, nothing is logged
+    else:
+        scale.amount = amount
+    with set_actor(actor):
+        scale.full_clean()
+        scale.save()
+    return scale
