@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ninja",
     "innoplan.core",
     "innoplan.accounts",
+    "innoplan.registry",
+    "innoplan.metrics",
     "innoplan.plans",
     "innoplan.dashboard",
     "innoplan.demo",

@@ -203,6 +203,14 @@ class Indicator(TimeStampedModel):
         _("baseline value"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+    metric_key = models.CharField(
+        _("metric"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The registry metric that measures this indicator; empty when departments report it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -218,6 +226,10 @@ class Indicator(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.metric_key)
 
     @property
     def counts_whole_units(self) -> bool:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from innoplan.accounts.choices import Role
 from innoplan.plans import progress
@@ -139,6 +140,57 @@ def _approved_history(indicator_ids, as_of: date) -> dict[int, list[progress.Poi
     }
 
 
+def _history_start(indicator: Indicator, as_of: date) -> date:
+    """Where a measured indicator's monthly history begins: the year's start for an annual
+    flow, else the baseline date (or the plan's issue date without one)."""
+    if indicator.annual:
+        return date(as_of.year, 1, 1)
+    return indicator.baseline_on or indicator.plan.issued_on
+
+
+def _measured_history(indicators, as_of: date) -> dict[int, list[progress.Point]]:
+    """Month-end values of the registry metrics that measure the bound indicators."""
+    from innoplan.metrics.selectors import metric_histories
+
+    bound = [i for i in indicators if i.metric_key]
+    if not bound:
+        return {}
+    starts: dict[str, date] = {}
+    for indicator in bound:
+        start = _history_start(indicator, as_of)
+        starts[indicator.metric_key] = min(start, starts.get(indicator.metric_key, start))
+    histories = metric_histories(starts=starts, as_of=as_of)
+    return {
+        i.id: [
+            progress.Point(on=day, value=value)
+            for day, value in histories[i.metric_key]
+            if day >= _history_start(i, as_of)
+        ]
+        for i in bound
+    }
+
+
+def _histories(indicators, as_of: date) -> dict[int, list[progress.Point]]:
+    """Each indicator's history: measured from the registry when a metric is bound to it,
+    else the approved reported figures."""
+    history = _approved_history([i.id for i in indicators if not i.metric_key], as_of)
+    history.update(_measured_history(indicators, as_of))
+    return history
+
+
+def bound_targets() -> dict[str, Target]:
+    """The current plan's main target for each metric that measures one of its indicators."""
+    plan = current_plan()
+    if plan is None:
+        return {}
+    today = timezone.localdate()
+    return {
+        i.metric_key: target
+        for i in indicators_with_targets(plan).exclude(metric_key="")
+        if (target := _main_target(i, today)) is not None
+    }
+
+
 def figure_for(indicator: Indicator, *, as_of: date, history: list[progress.Point]) -> Figure:
     plan = indicator.plan
     target = _main_target(indicator, as_of)
@@ -154,7 +206,7 @@ def figure_for(indicator: Indicator, *, as_of: date, history: list[progress.Poin
             needed_monthly=None,
             met=False,
         )
-        return Figure(indicator, None, as_of, tuple(history), assessment)
+        return Figure(indicator, None, as_of, tuple(history), assessment, _source(indicator))
     comparator = progress.Comparator(target.comparator)
     if indicator.annual:
         year_points = [p for p in history if p.on.year == as_of.year]
@@ -183,7 +235,11 @@ def figure_for(indicator: Indicator, *, as_of: date, history: list[progress.Poin
             step=step,
             thresholds=thresholds(),
         )
-    return Figure(indicator, target, as_of, tuple(history), assessment)
+    return Figure(indicator, target, as_of, tuple(history), assessment, _source(indicator))
+
+
+def _source(indicator: Indicator) -> str:
+    return "measured" if indicator.metric_key else "reported"
 
 
 def indicators_with_targets(plan: Plan) -> QuerySet[Indicator]:
@@ -197,12 +253,12 @@ def indicators_with_targets(plan: Plan) -> QuerySet[Indicator]:
 def plan_figures(*, plan: Plan, as_of: date, indicators=None) -> list[Figure]:
     """Every indicator's figure on ``as_of``, in a fixed number of queries."""
     indicators = list(indicators if indicators is not None else indicators_with_targets(plan))
-    history = _approved_history([i.id for i in indicators], as_of)
+    history = _histories(indicators, as_of)
     return [figure_for(i, as_of=as_of, history=history.get(i.id, [])) for i in indicators]
 
 
 def indicator_figure(*, indicator: Indicator, as_of: date) -> Figure:
-    history = _approved_history([indicator.id], as_of)
+    history = _histories([indicator], as_of)
     return figure_for(indicator, as_of=as_of, history=history.get(indicator.id, []))
 
 

@@ -272,6 +272,11 @@ def reported_value_submit(
             _("Only the department assigned to “%(indicator)s” reports it.")
             % {"indicator": indicator.name}
         )
+    if indicator.metric_key:
+        raise ValidationError(
+            _("“%(indicator)s” is counted from the registry; it takes no reported figures.")
+            % {"indicator": indicator.name}
+        )
     problem = period_start_problem(period_kind, period_start, timezone.localdate())
     if problem:
         raise ValidationError({"period_start": problem})
@@ -513,6 +518,62 @@ def assignments_load(*, plan: Plan, data: dict, source: str, actor=None) -> int:
             ):
                 indicator.department = department
                 indicator.definition = definition or indicator.definition
+                indicator.full_clean()
+                indicator.save()
+                changed += 1
+    return changed
+
+
+# --- metric bindings -----------------------------------------------------------------------
+
+REPORTED = "reported"
+
+
+def read_bindings_file(path) -> dict[str, str]:
+    """``{bindings: {indicator name: metric key | reported}}`` from YAML."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValidationError(f"{path}: {exc}") from exc
+    bindings = data.get("bindings") if isinstance(data, dict) else None
+    if not isinstance(bindings, dict) or set(data) != {"bindings"}:
+        raise ValidationError(f"{path}: expected a mapping 'bindings: {{indicator: metric}}'")
+    return bindings
+
+
+@transaction.atomic
+def metric_bindings_load(*, plan: Plan, bindings: dict, source: str, actor=None) -> int:
+    """Bind indicators to the registry metrics that measure them (or mark them reported);
+    all or nothing, every problem named. Returns the number of indicators changed."""
+    from innoplan.metrics.selectors import metric_exists, metric_unit
+
+    indicators = {i.name: i for i in plan.indicators.all()}
+    problems, wanted = [], {}
+    for name, key in bindings.items():
+        indicator = indicators.get(name)
+        if indicator is None:
+            problems.append(f"{source}: indicator {name!r} is not in {plan.doc_number}")
+            continue
+        if key == REPORTED:
+            wanted[indicator] = ""
+        elif not isinstance(key, str) or not metric_exists(key):
+            problems.append(f"{source}: {name}: no metric {key!r}")
+        elif metric_unit(key) != indicator.unit:
+            problems.append(
+                f"{source}: {name}: metric {key} counts in {metric_unit(key)}, "
+                f"the indicator in {indicator.unit}"
+            )
+        else:
+            wanted[indicator] = key
+    if problems:
+        raise ValidationError(problems)
+    changed = 0
+    with audit_actor(actor):
+        for indicator, key in wanted.items():
+            if indicator.metric_key != key:
+                indicator.metric_key = key
                 indicator.full_clean()
                 indicator.save()
                 changed += 1

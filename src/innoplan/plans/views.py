@@ -330,3 +330,36 @@ def task_edit(request, pk: int):
         )
         status = 200
     return render(request, "plans/task_edit.html", {"task": task, "form": form}, status=status)
+
+
+def indicator_records(request, pk: int):
+    """The registry records a measured figure counted on its date, on a page and in Excel."""
+    from innoplan.core.excel import xlsx_response
+    from innoplan.metrics.selectors import metric_table
+
+    indicator = _visible_indicator(request, pk)
+    _require(request, "plans.view_indicator", indicator)
+    if not indicator.metric_key:
+        raise Http404
+    as_of, as_of_error = as_of_from(request)
+    headers, rows = metric_table(key=indicator.metric_key, as_of=as_of)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=f"{indicator.name}-{as_of.isoformat()}.xlsx",
+            title=indicator.name,
+            headers=headers,
+            rows=rows,
+        )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/indicator_records.html",
+        {
+            "indicator": indicator,
+            "as_of": as_of,
+            "as_of_error": as_of_error,
+            "headers": headers,
+            "page_obj": page,
+            "count": len(rows),
+        },
+    )

@@ -1,0 +1,182 @@
+"""Metrics counted over hand-built registry records, across the days their validity turns."""
+
+import json
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from innoplan.metrics.models import MetricSnapshot
+from innoplan.metrics.selectors import metric_history, metric_table, metric_value
+from innoplan.registry.choices import BaseKind, Level, PlatformKind, QualificationKind
+from innoplan.registry.models import Base, Fund, FundScale, Platform, Qualification
+from innoplan.registry.validity import expiry_for
+from tests.registry.conftest import make, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def value(key, day):
+    return metric_value(key=key, as_of=day)
+
+
+def high_tech(organisation, issued_on):
+    return make(
+        Qualification,
+        organisation=organisation,
+        kind=QualificationKind.HIGH_TECH,
+        valid_from=issued_on,
+        valid_to=expiry_for(QualificationKind.HIGH_TECH, issued_on),
+    )
+
+
+def test_a_high_tech_certificate_counts_until_the_day_before_it_expires():
+    high_tech(make_organisation("北京甲科技有限公司"), date(2022, 12, 12))
+    assert value("high_tech_enterprises", date(2025, 12, 11)) == 1
+    assert value("high_tech_enterprises", date(2025, 12, 12)) == 0
+
+
+def test_a_renewed_certificate_keeps_the_enterprise_counted_once():
+    organisation = make_organisation("北京乙科技有限公司")
+    high_tech(organisation, date(2022, 12, 12))
+    high_tech(organisation, date(2025, 12, 1))
+    assert value("high_tech_enterprises", date(2025, 12, 5)) == 1
+    assert value("high_tech_enterprises", date(2026, 6, 1)) == 1
+
+
+def test_an_enterprise_that_left_the_district_stops_counting():
+    organisation = make_organisation("北京丙科技有限公司", left_on=date(2025, 3, 1))
+    high_tech(organisation, date(2024, 1, 1))
+    assert value("high_tech_enterprises", date(2025, 2, 28)) == 1
+    assert value("high_tech_enterprises", date(2025, 3, 1)) == 0
+
+
+def test_new_specialised_smes_count_within_their_calendar_year():
+    for n, issued in enumerate([date(2024, 12, 31), date(2025, 1, 1), date(2025, 6, 30)]):
+        make(
+            Qualification,
+            organisation=make_organisation(f"专精特新企业{n}"),
+            kind=QualificationKind.SPECIALISED_SME,
+            valid_from=issued,
+            valid_to=expiry_for(QualificationKind.SPECIALISED_SME, issued),
+        )
+    assert value("specialised_sme_new", date(2025, 6, 29)) == 1
+    assert value("specialised_sme_new", date(2025, 12, 31)) == 2
+    assert value("specialised_sme_new", date(2024, 12, 31)) == 1
+
+
+def test_an_amended_fund_counts_at_its_amended_scale_from_the_amendment():
+    fund = make(Fund, name="副中心数字经济子基金", valid_from=date(2024, 3, 1))
+    make(FundScale, fund=fund, effective_on=date(2024, 3, 1), amount=Decimal(500_000_000))
+    make(FundScale, fund=fund, effective_on=date(2025, 7, 1), amount=Decimal(800_000_000))
+    liquidated = make(
+        Fund, name="副中心种业子基金", valid_from=date(2024, 1, 1), valid_to=date(2025, 9, 1)
+    )
+    make(FundScale, fund=liquidated, effective_on=date(2024, 1, 1), amount=Decimal(100_000_000))
+    assert value("sub_fund_scale", date(2025, 6, 30)) == Decimal(600_000_000)
+    assert value("sub_fund_scale", date(2025, 7, 1)) == Decimal(900_000_000)
+    assert value("sub_fund_scale", date(2025, 9, 1)) == Decimal(800_000_000)
+    assert value("sub_funds", date(2025, 9, 1)) == 1
+
+
+def test_district_level_platforms_do_not_count_as_municipal_or_above():
+    host = make_organisation("北京丁科技有限公司")
+    for level in (Level.NATIONAL, Level.MUNICIPAL, Level.DISTRICT):
+        make(
+            Platform,
+            name=f"{level}企业技术中心",
+            kind=PlatformKind.ENTERPRISE_TECHNOLOGY_CENTER,
+            level=level,
+            host=host,
+            valid_from=date(2024, 5, 1),
+        )
+    make(
+        Platform,
+        name="孵化器",
+        kind=PlatformKind.INCUBATOR,
+        level=Level.MUNICIPAL,
+        host=host,
+        valid_from=date(2024, 5, 1),
+    )
+    assert value("platforms_municipal_plus", date(2025, 1, 1)) == 2
+    assert value("incubation_platforms", date(2025, 1, 1)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_history_is_kept_as_snapshots_and_dropped_when_the_registry_changes():
+    make(
+        Base,
+        name="通州区青少年科普基地",
+        kind=BaseKind.SCIENCE_POPULARISATION,
+        level=Level.DISTRICT,
+        valid_from=date(2024, 2, 10),
+    )
+    history = metric_history(key="science_bases", start=date(2024, 1, 1), as_of=date(2024, 4, 15))
+    assert history == [
+        (date(2024, 1, 31), 0),
+        (date(2024, 2, 29), 1),
+        (date(2024, 3, 31), 1),
+        (date(2024, 4, 15), 1),
+    ]
+    assert MetricSnapshot.objects.filter(metric_key="science_bases").count() == 3
+
+    make(
+        Base,
+        name="通州区运河科普基地",
+        kind=BaseKind.SCIENCE_POPULARISATION,
+        level=Level.DISTRICT,
+        valid_from=date(2024, 3, 5),
+    )
+    assert set(MetricSnapshot.objects.values_list("as_of", flat=True)) == {
+        date(2024, 1, 31),
+        date(2024, 2, 29),
+    }
+    history = metric_history(key="science_bases", start=date(2024, 1, 1), as_of=date(2024, 4, 15))
+    assert [v for _, v in history] == [0, 1, 2, 2]
+
+
+def test_the_records_behind_a_figure_are_listed_with_their_columns():
+    high_tech(make_organisation("北京戊科技有限公司"), date(2024, 1, 1))
+    high_tech(make_organisation("北京己科技有限公司", left_on=date(2024, 6, 1)), date(2024, 1, 1))
+    headers, rows = metric_table(key="high_tech_enterprises", as_of=date(2024, 7, 1))
+    assert "统一社会信用代码" in headers or "unified social credit code" in headers
+    assert [
+        row[headers.index(next(h for h in headers if "名称" in h or h == "name"))] for row in rows
+    ] == ["北京戊科技有限公司"]
+
+
+def test_the_metrics_command_prints_json_with_the_bound_targets(plan):
+    call_command(
+        "bindmetrics",
+        "src/innoplan/plans/fixtures/tongzhou_2024_metrics.yaml",
+        "--plan",
+        plan.doc_number,
+        stdout=StringIO(),
+    )
+    high_tech(make_organisation("北京庚科技有限公司"), date(2025, 1, 1))
+    out = StringIO()
+    call_command("metrics", "--as-of", "2025-06-30", "--format", "json", stdout=out)
+    body = json.loads(out.getvalue())
+    assert body["as_of"] == "2025-06-30"
+    rows = {row["key"]: row for row in body["metrics"]}
+    assert rows["high_tech_enterprises"]["value"] == 1
+    assert rows["high_tech_enterprises"]["unit"] == "家"
+    assert rows["high_tech_enterprises"]["target"]["value"] == 1500
+    assert rows["high_tech_enterprises"]["target"]["comparator"] == ">"
+    assert set(rows) >= {"sub_fund_scale", "science_courtyards", "featured_parks"}
+
+
+def test_a_renewed_specialised_sme_is_not_new_again():
+    organisation = make_organisation("北京续期专精特新有限公司")
+    for issued in (date(2022, 5, 1), date(2025, 5, 1)):
+        make(
+            Qualification,
+            organisation=organisation,
+            kind=QualificationKind.SPECIALISED_SME,
+            valid_from=issued,
+            valid_to=expiry_for(QualificationKind.SPECIALISED_SME, issued),
+        )
+    assert value("specialised_sme_new", date(2022, 12, 31)) == 1
+    assert value("specialised_sme_new", date(2025, 12, 31)) == 0
