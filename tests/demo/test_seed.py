@@ -7,6 +7,7 @@ from django.core.management import call_command
 from innoplan.accounts.models import User
 from innoplan.plans import selectors
 from innoplan.plans.models import ReportedValue
+from innoplan.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,20 @@ def test_the_demo_sets_up_plan_accounts_and_a_history_once():
     assert "Demo accounts" in first
     assert "kewei" in first
     figures = ReportedValue.objects.count()
-    assert figures >= 18 * 12  # a year and more of monthly history for every indicator
+    plan = selectors.current_plan()
+    reported = plan.indicators.filter(metric_key="").count()
+    assert reported == 6
+    assert figures >= reported * 12  # a year and more of monthly history
+    assert Organisation.objects.count() > 1000
     assert ReportedValue.objects.filter(status="pending").count() == 3
     assert ReportedValue.objects.filter(status="rejected").count() == 1
     assert User.objects.filter(role="reporter").count() == 6
 
+    organisations = Organisation.objects.count()
     second = run_demo()
     assert "already present" in second
     assert ReportedValue.objects.count() == figures
+    assert Organisation.objects.count() == organisations
 
 
 def test_the_demo_history_shows_every_kind_of_status():
@@ -44,3 +51,17 @@ def test_the_demo_history_shows_every_kind_of_status():
         for f in selectors.plan_figures(plan=plan, as_of=date(2026, 10, 31))
     }
     assert methods == {"trend"}
+
+
+def test_the_demo_registry_measures_the_demo_paths():
+    """The registry the demo builds counts, at each month end, the demo figure of that month."""
+    run_demo()
+    plan = selectors.current_plan()
+    figure = selectors.indicator_figure(
+        indicator=plan.indicators.get(name="高新技术企业"), as_of=date(2026, 10, 31)
+    )
+    assert figure.source == "measured"
+    values = [p.value for p in figure.history]
+    assert values[0] == 760  # the baseline on 2024-12-31
+    assert values == sorted(values)  # renewals keep expiring certificates counted
+    assert len(figure.history) >= 22

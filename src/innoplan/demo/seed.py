@@ -17,18 +17,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from innoplan.accounts.models import Department, User
+from innoplan.demo.registry import demo_registry_build
 from innoplan.plans.models import Indicator, Plan, ReportedValue
 from innoplan.plans.services import (
     assignments_load,
     audit_actor,
+    metric_bindings_load,
     read_assignments_file,
+    read_bindings_file,
     reported_value_approve,
     reported_value_reject,
     reported_value_submit,
 )
+from innoplan.registry.models import Organisation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_FILE = FIXTURES / "tongzhou_demo.yaml"
+BINDINGS_FILE = Path(__file__).resolve().parents[1] / "plans/fixtures/tongzhou_2024_metrics.yaml"
 ASSIGNMENTS_FILE = (
     Path(__file__).resolve().parents[1] / "plans/fixtures/tongzhou_2024_assignments.yaml"
 )
@@ -151,11 +156,13 @@ def demo_history_create(*, plan: Plan, data: dict, today: date | None = None) ->
         if spec is None or indicator.department_id not in reporters:
             continue
         reporter = reporters[indicator.department_id]
-        if not indicator.annual:
+        if not indicator.annual and indicator.baseline_value is None:
             with audit_actor(owner):
                 indicator.baseline_value = Decimal(str(spec["baseline"]))
                 indicator.baseline_on = baseline_on
                 indicator.save()
+        if indicator.metric_key:
+            continue  # measured from the demo registry instead
         values = history_values(
             indicator, spec, baseline_on=baseline_on, months=months, seed=indicator.position
         )
@@ -185,14 +192,69 @@ def demo_history_create(*, plan: Plan, data: dict, today: date | None = None) ->
     return count
 
 
-def demo_load(*, plan: Plan, today: date | None = None) -> tuple[list[DemoAccount], int]:
-    """Everything the demo needs on top of a loaded plan; safe to run again."""
+def registry_paths(*, plan: Plan, data: dict, today: date) -> dict[str, tuple]:
+    """For each metric measuring an indicator, the demo's month-end values and baseline; for
+    an annual flow, the values of each year."""
+    months = list(month_ends(data["history_from"], today))
+    paths: dict[str, tuple] = {}
+    for indicator in plan.indicators.exclude(metric_key="").order_by("position"):
+        spec = data["indicators"].get(indicator.name)
+        if spec is None:
+            continue
+        values = history_values(
+            indicator,
+            spec,
+            baseline_on=data["baseline_on"],
+            months=months,
+            seed=indicator.position,
+        )
+        if indicator.annual:
+            years = sorted({end.year for _, end, _ in values})
+            paths[indicator.metric_key] = [[v for v in values if v[1].year == y] for y in years]
+        else:
+            paths[indicator.metric_key] = (values, spec["baseline"])
+    return paths
+
+
+@transaction.atomic
+def demo_registry_create(*, plan: Plan, data: dict, today: date) -> int:
+    """Baselines for the measured indicators and a registry that measures them."""
+    owner = User.objects.get(
+        role="plan_owner",
+        username=next(a["username"] for a in data["accounts"] if a["role"] == "plan_owner"),
+    )
+    with audit_actor(owner):
+        for indicator in plan.indicators.exclude(metric_key="").filter(annual=False):
+            spec = data["indicators"].get(indicator.name)
+            if spec is not None and indicator.baseline_value is None:
+                indicator.baseline_value = Decimal(str(spec["baseline"]))
+                indicator.baseline_on = data["baseline_on"]
+                indicator.save()
+    towns = Department.objects.filter(kind__in=["town", "street"])
+    return demo_registry_build(
+        paths=registry_paths(plan=plan, data=data, today=today),
+        today=today,
+        baseline_on=data["baseline_on"],
+        towns=towns,
+    )
+
+
+def demo_load(*, plan: Plan, today: date | None = None) -> tuple[list[DemoAccount], int, int]:
+    """Everything the demo needs on top of a loaded plan; safe to run again. Returns the
+    accounts, the reported figures made and the registry records made (0 when present)."""
+    today = today or timezone.localdate()
     data = read_demo_file()
     accounts = demo_accounts_create(data=data)
     assignments_load(
         plan=plan, data=read_assignments_file(ASSIGNMENTS_FILE), source=str(ASSIGNMENTS_FILE.name)
     )
+    metric_bindings_load(
+        plan=plan, bindings=read_bindings_file(BINDINGS_FILE), source=str(BINDINGS_FILE.name)
+    )
+    records = 0
+    if not Organisation.objects.exists():
+        records = demo_registry_create(plan=plan, data=data, today=today)
     figures = 0
     if not demo_history_exists(plan):
         figures = demo_history_create(plan=plan, data=data, today=today)
-    return accounts, figures
+    return accounts, figures, records

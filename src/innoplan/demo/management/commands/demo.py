@@ -30,12 +30,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"plan: {plan.doc_number} {plan.title} ({'loaded' if result.changed else 'unchanged'})"
         )
-        accounts, figures = demo_load(plan=plan)
-        self.stdout.write(
-            f"演示数据 (demo data): {figures} reported figures created"
-            if figures
-            else "演示数据 (demo data): already present"
-        )
+        accounts, figures, records = demo_load(plan=plan)
+        if figures or records:
+            self.stdout.write(
+                f"演示数据 (demo data): {records} registry records and {figures} reported "
+                "figures created"
+            )
+        else:
+            self.stdout.write("演示数据 (demo data): already present")
         password = read_demo_file()["password"]
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {password})"))
         for account in accounts:

@@ -1,0 +1,354 @@
+"""演示数据 — a demo registry whose counts follow the demo trajectories month by month.
+
+For every indicator measured from the registry, records are made so that the metric, counted
+as of each month end, gives the demo figure of that month: organisations with their
+qualifications (renewed when a 3-year certificate runs out), platforms, funds with amended
+scales, events, bases and parks. Records are written in bulk; the snapshots are dropped once
+at the end.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from innoplan.core.identifiers import (
+    credit_code_check_character,
+    organisation_code_check_character,
+)
+from innoplan.metrics.services import metric_snapshots_invalidate
+from innoplan.registry import validity
+from innoplan.registry.choices import (
+    BaseKind,
+    Industry,
+    Level,
+    OrganisationKind,
+    PlatformKind,
+    QualificationKind,
+)
+from innoplan.registry.models import (
+    Base,
+    BrandEvent,
+    Fund,
+    FundScale,
+    Organisation,
+    Park,
+    Platform,
+    Qualification,
+)
+
+WORDS = [
+    "智云",
+    "星河",
+    "融创",
+    "通运",
+    "辰光",
+    "合众",
+    "润泽",
+    "博睿",
+    "天衡",
+    "中科",
+    "华信",
+    "启明",
+    "运河",
+    "潞城",
+    "新元",
+    "锐思",
+    "九州",
+    "恒道",
+    "远景",
+]
+TRADES = [
+    "科技",
+    "信息技术",
+    "生物医药",
+    "智能装备",
+    "数字科技",
+    "新能源",
+    "检测",
+    "软件",
+    "材料",
+    "种业",
+]
+INDUSTRIES = [c for c in Industry.values if c != Industry.OTHER]
+
+
+class DemoRegistry:
+    """Builds the records; every count it is asked for holds on each month end."""
+
+    def __init__(self, *, today: date, baseline_on: date, seed: int = 2024):
+        self.today = today
+        self.baseline_on = baseline_on
+        self.rng = random.Random(seed)
+        self.serial = 0
+        self.organisations: list[Organisation] = []
+        self.qualifications: list[Qualification] = []
+        self.towns: list = []
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def day_in(self, start: date, end: date) -> date:
+        return start + timedelta(days=self.rng.randrange((end - start).days + 1))
+
+    def before_baseline(self) -> date:
+        return self.day_in(date(2015, 1, 1), self.baseline_on - timedelta(days=1))
+
+    def credit_code(self) -> str:
+        self.serial += 1
+        body = f"MA{self.serial:06d}"
+        first17 = "91110112" + body + organisation_code_check_character(body)
+        return first17 + credit_code_check_character(first17)
+
+    def organisation(
+        self, *, since: date, kind: str = OrganisationKind.ENTERPRISE, name: str | None = None
+    ) -> Organisation:
+        if name is None:
+            name = (
+                f"北京{self.rng.choice(WORDS)}{self.rng.choice(TRADES)}有限公司"
+                f"（演示{self.serial + 1:04d}）"
+            )
+        organisation = Organisation(
+            credit_code=self.credit_code(),
+            name=name,
+            kind=kind,
+            industry=self.rng.choice(INDUSTRIES),
+            town=self.rng.choice(self.towns) if self.towns else None,
+            valid_from=since,
+        )
+        self.organisations.append(organisation)
+        return organisation
+
+    def qualify(self, organisation: Organisation, kind: str, issued_on: date) -> None:
+        """A qualification, renewed on its expiry for as long as the demo runs."""
+        while issued_on <= self.today:
+            expires_on = validity.expiry_for(kind, issued_on)
+            self.qualifications.append(
+                Qualification(
+                    organisation=organisation,
+                    kind=kind,
+                    valid_from=issued_on,
+                    valid_to=expires_on,
+                    certificate_no=f"GR{issued_on:%Y}11{self.rng.randrange(10**6):06d}"
+                    if kind == QualificationKind.HIGH_TECH
+                    else "",
+                )
+            )
+            if expires_on is None:
+                return
+            issued_on = expires_on
+
+    @staticmethod
+    def additions(values: list[tuple[date, date, Decimal]], baseline: int) -> list:
+        """How many records each month adds, from the month-end counts."""
+        previous, plan = baseline, []
+        for start, end, value in values:
+            count = int(value)
+            plan.append((start, end, max(0, count - previous)))
+            previous = max(previous, count)
+        return plan
+
+    def stock(self, values, baseline: int, make: Callable[[date], None]) -> None:
+        """``baseline`` records before the baseline date, then each month's additions."""
+        for _ in range(baseline):
+            make(self.before_baseline())
+        for start, end, added in self.additions(values, baseline):
+            for _ in range(added):
+                make(self.day_in(start, min(end, self.today)))
+
+    # --- the metrics ----------------------------------------------------------------------
+
+    def research_institutions(self, values, baseline):
+        kinds = [
+            OrganisationKind.UNIVERSITY,
+            OrganisationKind.RESEARCH_INSTITUTE,
+            OrganisationKind.BRANCH,
+        ]
+        names = iter(
+            [
+                "中国信息通信研究院（演示）",
+                "清华大学通州研究院（演示）",
+                "中国人民大学通州校区（演示）",
+                "西北工业大学北京研究院（演示）",
+                "香港中文大学北京研究院（演示）",
+                "中国农业科学院通州分院（演示）",
+                "北京物资学院（演示）",
+                "北京中医药大学东直门研究院（演示）",
+            ]
+        )
+        self.stock(
+            values,
+            baseline,
+            lambda day: self.organisation(
+                since=day,
+                kind=self.rng.choice(kinds),
+                name=next(names, None) or f"演示研究院{self.serial + 1:04d}",
+            ),
+        )
+
+    def qualified(self, kind):
+        def make(values, baseline):
+            self.stock(
+                values, baseline, lambda day: self.qualify(self.organisation(since=day), kind, day)
+            )
+
+        return make
+
+    def specialised_sme_new(self, values_by_year):
+        # Each year's new 专精特新 go to enterprises already in the district.
+        for values in values_by_year:
+            previous = 0
+            for start, end, value in values:
+                for _ in range(max(0, int(value) - previous)):
+                    day = self.day_in(start, min(end, self.today))
+                    organisation = self.organisation(since=day - timedelta(days=400))
+                    self.qualify(organisation, QualificationKind.SPECIALISED_SME, day)
+                previous = max(previous, int(value))
+
+    def platforms(self, kinds, levels):
+        def make(values, baseline):
+            def platform(day):
+                host = self.organisation(since=day - timedelta(days=200))
+                kind = self.rng.choice(kinds)
+                self.platform_rows.append(
+                    Platform(
+                        name=f"{host.name[:-8]}{PlatformKind(kind).label}",
+                        kind=kind,
+                        level=self.rng.choice(levels),
+                        host=host,
+                        valid_from=day,
+                    )
+                )
+
+            self.stock(values, baseline, platform)
+
+        return make
+
+    def named(self, model, prefix, **fields):
+        def make(values, baseline):
+            self.stock(
+                values,
+                baseline,
+                lambda day: self.rows.setdefault(model, []).append(
+                    model(
+                        name=f"{prefix}{len(self.rows.get(model, [])) + 1:02d}（演示）",
+                        valid_from=day,
+                        **fields,
+                    )
+                ),
+            )
+
+        return make
+
+    def funds(self, count_values, count_baseline, scale_values, scale_baseline):
+        """Funds by the count path; each month's scale increase goes to that month's new
+        funds, or amends the latest fund when none is new."""
+        funds: list[tuple[Fund, list[FundScale]]] = []
+
+        def new_fund(day, amount):
+            fund = Fund(
+                name=f"副中心{self.rng.choice(WORDS)}产业子基金{len(funds) + 1:02d}（演示）",
+                manager="演示基金管理有限公司",
+                valid_from=day,
+            )
+            funds.append((fund, [FundScale(fund=fund, effective_on=day, amount=amount)]))
+
+        share = Decimal(scale_baseline) / count_baseline
+        for _ in range(count_baseline):
+            new_fund(self.before_baseline(), share)
+        previous_scale = Decimal(scale_baseline)
+        scales = {end: value for _, end, value in scale_values}
+        for start, end, added in self.additions(count_values, count_baseline):
+            increase = max(Decimal(0), scales.get(end, previous_scale) - previous_scale)
+            day = self.day_in(start, min(end, self.today))
+            if added:
+                for _ in range(added):
+                    new_fund(day, increase / added)
+            elif increase:
+                fund, history = funds[-1]
+                history.append(
+                    FundScale(
+                        fund=fund,
+                        effective_on=max(day, history[-1].effective_on + timedelta(days=1)),
+                        amount=history[-1].amount + increase,
+                    )
+                )
+            previous_scale += increase
+        self.fund_rows = funds
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def save(self) -> int:
+        Organisation.objects.bulk_create(self.organisations, batch_size=500)
+        Qualification.objects.bulk_create(self.qualifications, batch_size=500)
+        Platform.objects.bulk_create(self.platform_rows, batch_size=500)
+        for model, rows in self.rows.items():
+            model.objects.bulk_create(rows, batch_size=500)
+        Fund.objects.bulk_create([fund for fund, _ in self.fund_rows])
+        FundScale.objects.bulk_create([s for _, history in self.fund_rows for s in history])
+        metric_snapshots_invalidate(since=None)
+        return (
+            len(self.organisations)
+            + len(self.qualifications)
+            + len(self.platform_rows)
+            + sum(len(r) for r in self.rows.values())
+            + len(self.fund_rows)
+        )
+
+    platform_rows: list
+    rows: dict
+    fund_rows: list
+
+
+MUNICIPAL_KINDS = [
+    PlatformKind.KEY_LABORATORY,
+    PlatformKind.ENGINEERING_RESEARCH_CENTER,
+    PlatformKind.ENTERPRISE_TECHNOLOGY_CENTER,
+    PlatformKind.TECHNOLOGY_INNOVATION_CENTER,
+]
+INCUBATION_KINDS = [
+    PlatformKind.INCUBATOR,
+    PlatformKind.PROOF_OF_CONCEPT_CENTER,
+    PlatformKind.PILOT_TEST_BASE,
+    PlatformKind.APPLICATION_VERIFICATION_PLATFORM,
+]
+
+
+def demo_registry_build(*, paths: dict[str, tuple], today: date, baseline_on: date, towns) -> int:
+    """Make the registry for the measured indicators. ``paths`` maps a metric key to
+    ``(month-end values, baseline)``; for ``specialised_sme_new`` to a list of each year's
+    values. Returns the number of records made."""
+    demo = DemoRegistry(today=today, baseline_on=baseline_on)
+    demo.towns = list(towns)
+    demo.platform_rows, demo.rows, demo.fund_rows = [], {}, []
+    builders = {
+        "research_institutions": demo.research_institutions,
+        "high_tech_enterprises": demo.qualified(QualificationKind.HIGH_TECH),
+        "innovation_partners": demo.qualified(QualificationKind.INNOVATION_PARTNER),
+        "platforms_municipal_plus": demo.platforms(
+            MUNICIPAL_KINDS, [Level.MUNICIPAL, Level.NATIONAL]
+        ),
+        "incubation_platforms": demo.platforms(INCUBATION_KINDS, [Level.DISTRICT, Level.MUNICIPAL]),
+        "brand_events": demo.named(BrandEvent, "副中心品牌活动", organiser="区科委"),
+        "science_bases": demo.named(
+            Base, "通州区科普基地", kind=BaseKind.SCIENCE_POPULARISATION, level=Level.DISTRICT
+        ),
+        "science_courtyards": demo.named(
+            Base, "通州科技小院", kind=BaseKind.SCIENCE_COURTYARD, level=Level.DISTRICT
+        ),
+        "featured_parks": demo.named(Park, "通州特色产业园区", industry=Industry.DIGITAL_ECONOMY),
+    }
+    for key, build in builders.items():
+        if key in paths:
+            values, baseline = paths[key]
+            build(values, int(baseline))
+    if "specialised_sme_new" in paths:
+        demo.specialised_sme_new(paths["specialised_sme_new"])
+    if "sub_funds" in paths and "sub_fund_scale" in paths:
+        (count_values, count_baseline), (scale_values, scale_baseline) = (
+            paths["sub_funds"],
+            paths["sub_fund_scale"],
+        )
+        demo.funds(count_values, int(count_baseline), scale_values, Decimal(scale_baseline))
+    return demo.save()
