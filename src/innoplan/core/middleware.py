@@ -1,15 +1,19 @@
-"""Idle logout: a session unused for longer than SESSION_IDLE_TIMEOUT seconds ends."""
+"""Idle logout, and the interface language."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 LAST_SEEN_KEY = "innoplan_last_seen"
 
 
 class IdleTimeoutMiddleware:
+    """A session unused for longer than SESSION_IDLE_TIMEOUT seconds ends."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -22,3 +26,18 @@ class IdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose otherwise with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a district
+    official whose browser happens to be set to English would land on an English site; here
+    only the language cookie (set by the switch) departs from LANGUAGE_CODE."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
