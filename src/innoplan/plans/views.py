@@ -88,7 +88,9 @@ def _chart_data(figure: selectors.Figure, year_rows) -> dict:
         "as_of": figure.as_of.isoformat(),
         "unit": indicator.display_unit,
         "labels": {
-            "history": _("Approved figures"),
+            "history": _("Counted from the registry")
+            if figure.source == "measured"
+            else _("Approved figures"),
             "required": _("Required path"),
             "target": _("Target"),
         },

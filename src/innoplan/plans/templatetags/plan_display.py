@@ -44,7 +44,7 @@ COMPARATOR_SIGNS = {
 }
 
 FORECAST_METHODS = {
-    "trend": _("trend of the approved figures"),
+    "trend": _("linear trend of the history"),
     "pace": _("pace since the baseline"),
     "none": _("not enough data"),
 }
