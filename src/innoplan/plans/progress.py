@@ -254,22 +254,20 @@ def assess_stock(
         pace_gain = (current - baseline) * remaining / elapsed if elapsed > 0 else 0
         forecast, method = current + pace_gain, "pace"
 
-    needed = still_needed(
+    return _assessment(
         current=current,
+        progress=progress,
+        required=required,
+        shortfall=shortfall,
+        met=met,
+        forecast=forecast,
+        method=method,
         comparator=comparator,
         target=target,
         step=step,
-        tolerance=thresholds.about_tolerance,
-    )
-    return Assessment(
-        current=current,
-        progress=_rounded(progress),
-        required=_rounded(required),
-        status=_status(met, shortfall, thresholds),
-        forecast=_rounded(forecast),
-        forecast_method=method,
-        needed_monthly=_rounded(_per_month(needed, as_of, deadline)),
-        met=met,
+        as_of=as_of,
+        until=deadline,
+        thresholds=thresholds,
     )
 
 
@@ -310,10 +308,45 @@ def assess_annual(
     else:
         forecast, method = current * days_in_year / days_gone, "pace"
 
+    return _assessment(
+        current=current,
+        progress=progress,
+        required=required,
+        shortfall=shortfall,
+        met=met,
+        forecast=forecast,
+        method=method,
+        comparator=comparator,
+        target=annual_target,
+        step=step,
+        as_of=as_of,
+        until=year_end,
+        thresholds=thresholds,
+    )
+
+
+def _assessment(
+    *,
+    current,
+    progress,
+    required,
+    shortfall,
+    met,
+    forecast,
+    method,
+    comparator,
+    target,
+    step,
+    as_of: date,
+    until: date,
+    thresholds: Thresholds,
+) -> Assessment:
+    """The assessment both kinds of indicator end in: status from the shortfall, and the pace
+    still needed per month to meet the target by ``until``."""
     needed = still_needed(
         current=current,
         comparator=comparator,
-        target=annual_target,
+        target=target,
         step=step,
         tolerance=thresholds.about_tolerance,
     )
@@ -324,7 +357,7 @@ def assess_annual(
         status=_status(met, shortfall, thresholds),
         forecast=_rounded(forecast),
         forecast_method=method,
-        needed_monthly=_rounded(_per_month(needed, as_of, year_end)),
+        needed_monthly=_rounded(_per_month(needed, as_of, until)),
         met=met,
     )
 

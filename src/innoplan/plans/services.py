@@ -397,18 +397,29 @@ def task_assignments_set(*, task: Task, lead, cooperating, actor) -> None:
     both = {d.id for d in lead} & {d.id for d in cooperating}
     if both:
         raise ValidationError({"cooperating": _("A department cannot both lead and co-operate.")})
+    with audit_actor(actor):
+        _assignments_replace(task=task, lead=lead, cooperating=cooperating)
+
+
+def _assignments_replace(*, task: Task, lead, cooperating) -> int:
+    """Make a task's assignments exactly these, touching only what differs; returns the
+    number of assignments created, changed or removed."""
     wanted = {d.id: AssignmentRole.LEAD for d in lead}
     wanted.update({d.id: AssignmentRole.COOPERATING for d in cooperating})
-    with audit_actor(actor):
-        for assignment in task.assignments.all():
-            role = wanted.pop(assignment.department_id, None)
-            if role is None:
-                assignment.delete()
-            elif role != assignment.role:
-                assignment.role = role
-                assignment.save()
-        for department_id, role in wanted.items():
-            TaskAssignment.objects.create(task=task, department_id=department_id, role=role)
+    changed = 0
+    for assignment in task.assignments.all():
+        role = wanted.pop(assignment.department_id, None)
+        if role is None:
+            assignment.delete()
+            changed += 1
+        elif role != assignment.role:
+            assignment.role = role
+            assignment.save()
+            changed += 1
+    for department_id, role in wanted.items():
+        TaskAssignment.objects.create(task=task, department_id=department_id, role=role)
+        changed += 1
+    return changed
 
 
 # --- default assignments -------------------------------------------------------------------
@@ -497,21 +508,7 @@ def assignments_load(*, plan: Plan, data: dict, source: str, actor=None) -> int:
     changed = 0
     with audit_actor(actor):
         for task, lead, cooperating in task_plans:
-            wanted = {d.id: AssignmentRole.LEAD for d in lead}
-            wanted.update({d.id: AssignmentRole.COOPERATING for d in cooperating})
-            current = {a.department_id: a for a in task.assignments.all()}
-            for department_id, assignment in current.items():
-                if department_id not in wanted:
-                    assignment.delete()
-                    changed += 1
-                elif assignment.role != wanted[department_id]:
-                    assignment.role = wanted[department_id]
-                    assignment.save()
-                    changed += 1
-            for department_id, role in wanted.items():
-                if department_id not in current:
-                    TaskAssignment.objects.create(task=task, department_id=department_id, role=role)
-                    changed += 1
+            changed += _assignments_replace(task=task, lead=lead, cooperating=cooperating)
         for indicator, department, definition in indicator_plans:
             if indicator.department_id != (department.id if department else None) or (
                 definition and indicator.definition != definition

@@ -1,23 +1,10 @@
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-
-from innoplan.plans.models import Plan
+from innoplan.plans.management.base import PlanFileCommand
 from innoplan.plans.services import assignments_load, read_assignments_file
 
 
-class Command(BaseCommand):
+class Command(PlanFileCommand):
     help = "Apply default task assignments and indicator reporting departments from YAML."
+    label = "assignments"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--plan", required=True, help="document number of the plan")
-
-    def handle(self, *args, file, plan, **options):
-        found = Plan.objects.filter(doc_number=plan).first()
-        if found is None:
-            raise CommandError(f"--plan {plan}: no plan with that document number is loaded")
-        try:
-            changed = assignments_load(plan=found, data=read_assignments_file(file), source=file)
-        except ValidationError as exc:
-            raise CommandError(f"{file} was not applied:\n" + "\n".join(exc.messages)) from exc
-        self.stdout.write(f"assignments: {changed} changed")
+    def apply(self, plan, file):
+        return assignments_load(plan=plan, data=read_assignments_file(file), source=file)
