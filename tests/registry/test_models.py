@@ -302,3 +302,22 @@ def test_changes_to_registry_records_are_audited():
     entries = LogEntry.objects.get_for_object(organisation)
     assert entries.count() == 2
     assert "created" not in entries.first().changes_dict
+
+
+def test_the_migration_fills_the_name_initials_of_existing_organisations(db):
+    import importlib
+
+    from django.apps import apps
+
+    from innoplan.registry.models import Organisation
+    from tests.registry.conftest import credit_code
+
+    Organisation.objects.bulk_create(
+        [Organisation(name="北京智云科技有限公司", credit_code=credit_code(), kind="enterprise")]
+    )
+    assert Organisation.objects.get().name_initials == ""
+    migration = importlib.import_module(
+        "innoplan.registry.migrations.0002_organisation_name_initials"
+    )
+    migration.fill_name_initials(apps, None)
+    assert Organisation.objects.get().name_initials == "bjzykjyxgs"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from innoplan.core.chinese import pinyin_initials
 from innoplan.core.identifiers import (
     credit_code_check_character,
     organisation_code_check_character,
@@ -112,6 +113,7 @@ class DemoRegistry:
         organisation = Organisation(
             credit_code=self.credit_code(),
             name=name,
+            name_initials=pinyin_initials(name),  # bulk_create skips save()
             kind=kind,
             industry=self.rng.choice(INDUSTRIES),
             town=self.rng.choice(self.towns) if self.towns else None,

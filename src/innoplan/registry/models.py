@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.choices import DepartmentKind
+from innoplan.core.chinese import pinyin_initials
 from innoplan.core.identifiers import credit_code_findings, normalise_credit_code
 from innoplan.core.models import TimeStampedModel
 from innoplan.registry import validity
@@ -196,6 +197,13 @@ class Organisation(ValidityPeriod, TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
+    name_initials = models.CharField(
+        _("name initials"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("The pinyin initials of the name, for searching; set by the system."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -258,6 +266,10 @@ class Organisation(ValidityPeriod, TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.credit_code = normalise_credit_code(self.credit_code or "")
+        self.name_initials = pinyin_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):
@@ -267,6 +279,7 @@ class Organisation(ValidityPeriod, TimeStampedModel):
         super().clean_fields(exclude=exclude)
 
     def clean(self):
+        self.name_initials = pinyin_initials(self.name)
         errors = self.validity_errors()
         self._check_credit_code(errors)
         _check_town(errors, self.town)

@@ -139,3 +139,69 @@ def bases_valid(*, kind: str, as_of: date) -> QuerySet[Base]:
 
 def parks_valid(*, as_of: date) -> QuerySet[Park]:
     return Park.objects.valid_on(as_of)
+
+
+# --- list and detail pages -------------------------------------------------------------------
+
+# What a register's list rows show of related records, fetched with the rows.
+_LIST_RELATED: dict[type, tuple[str, ...]] = {
+    Organisation: ("town",),
+    Qualification: ("organisation",),
+    Platform: ("host",),
+    Base: ("host", "town"),
+    Park: ("town",),
+}
+_DETAIL_RELATED: dict[type, tuple[str, ...]] = {
+    Organisation: ("town", "park", "parent"),
+}
+
+
+def restrict_records(user, queryset: QuerySet) -> QuerySet:
+    """The registry records ``user`` may read. Every registry reader sees every record (the
+    registers are the district's, not a department's); anyone else sees none."""
+    if not user.has_perm("registry.view_registry"):
+        return queryset.none()
+    return queryset
+
+
+def records(model, *, user) -> QuerySet:
+    """A register's records for a list page or an export, with what its rows show."""
+    return restrict_records(user, model.objects.select_related(*_LIST_RELATED.get(model, ())))
+
+
+def record(model, *, user, pk):
+    """One record for its detail page, with what the page shows of related records; raises
+    ``model.DoesNotExist`` when there is none the user may read."""
+    related = _DETAIL_RELATED.get(model, _LIST_RELATED.get(model, ()))
+    return restrict_records(user, model.objects.select_related(*related)).get(pk=pk)
+
+
+def register_counts(*, as_of: date) -> dict[type, int]:
+    """How many records of each register count on ``as_of``; one query per register."""
+    models = (Organisation, Qualification, Platform, Fund, BrandEvent, Base, Park)
+    return {model: model.objects.valid_on(as_of).count() for model in models}
+
+
+def audit_entries(obj, *, limit: int = 200):
+    """The audit log of a record and of what is entered with it (an organisation's
+    qualifications, a fund's scale history), newest first."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    condition = Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    children = {
+        Organisation: (Qualification, "organisation"),
+        Fund: (FundScale, "fund"),
+    }.get(type(obj))
+    if children:
+        child, link = children
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(child),
+            object_id__in=child.objects.filter(**{link: obj}).values("pk"),
+        )
+    return (
+        LogEntry.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[:limit]
+    )

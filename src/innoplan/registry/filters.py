@@ -1,0 +1,180 @@
+"""One FilterSet per register (``<Model>FilterSet``), shared by its list page and its Excel
+export so that both show the same records.
+
+Every FilterSet has ``q`` (a search over the register's names) and ``as_of`` (only the records
+that count on that day, see ``ValidityQuerySet.valid_on``)."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from innoplan.accounts.models import Department
+from innoplan.registry.choices import (
+    BaseKind,
+    Industry,
+    Level,
+    OrganisationKind,
+    PlatformKind,
+    QualificationKind,
+)
+from innoplan.registry.models import (
+    TOWN_KINDS,
+    Base,
+    BrandEvent,
+    Fund,
+    Organisation,
+    Park,
+    Platform,
+    Qualification,
+)
+
+# What may be pinyin initials: Latin letters and digits only.
+INITIALS = re.compile(r"[a-z0-9]+")
+
+
+def _towns(request=None):
+    return Department.objects.filter(kind__in=TOWN_KINDS)
+
+
+class RegisterFilterSet(django_filters.FilterSet):
+    """What every register's filter has: a search and a day the records count on."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label=_("Valid on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    # Fields ``q`` looks in (icontains), in the subclass's terms.
+    search_fields: tuple[str, ...] = ("name",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.ChoiceField):
+                field.empty_label = _("All")
+
+    def search_q(self, text: str) -> Q:
+        condition = Q()
+        for name in self.search_fields:
+            condition |= Q(**{f"{name}__icontains": text})
+        return condition
+
+    def filter_q(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(self.search_q(text)) if text else queryset
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.valid_on(value)
+
+    def as_of_or_today(self):
+        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+
+
+def _choice(choices, label=None):
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=_("All"))
+
+
+def _town():
+    return django_filters.ModelChoiceFilter(
+        queryset=_towns, label=_("town or street"), empty_label=_("All")
+    )
+
+
+class OrganisationFilterSet(RegisterFilterSet):
+    kind = _choice(OrganisationKind.choices, _("kind"))
+    industry = _choice(Industry.choices, _("industry"))
+    town = _town()
+    qualification = django_filters.ChoiceFilter(
+        choices=QualificationKind.choices,
+        method="filter_qualification",
+        label=_("Holds qualification"),
+        empty_label=_("All"),
+    )
+
+    search_fields = ("name", "former_names", "credit_code")
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "industry", "town", "qualification", "as_of"]
+
+    def search_q(self, text):
+        condition = super().search_q(text)
+        initials = text.lower().replace(" ", "")
+        if INITIALS.fullmatch(initials):
+            condition |= Q(name_initials__contains=initials)
+        return condition
+
+    def filter_qualification(self, queryset, name, value):
+        """Organisations that hold a qualification of this kind valid on the filter's day."""
+        holds = Qualification.objects.valid_on(self.as_of_or_today()).filter(
+            kind=value, organisation=OuterRef("pk")
+        )
+        return queryset.filter(Exists(holds))
+
+
+class QualificationFilterSet(RegisterFilterSet):
+    kind = _choice(QualificationKind.choices, _("kind"))
+
+    search_fields = ("organisation__name", "organisation__credit_code", "certificate_no")
+
+    class Meta:
+        model = Qualification
+        fields = ["q", "kind", "as_of"]
+
+
+class PlatformFilterSet(RegisterFilterSet):
+    kind = _choice(PlatformKind.choices, _("kind"))
+    level = _choice(Level.choices, _("level"))
+
+    search_fields = ("name", "host__name", "host__credit_code")
+
+    class Meta:
+        model = Platform
+        fields = ["q", "kind", "level", "as_of"]
+
+
+class FundFilterSet(RegisterFilterSet):
+    search_fields = ("name", "manager")
+
+    class Meta:
+        model = Fund
+        fields = ["q", "as_of"]
+
+
+class BrandEventFilterSet(RegisterFilterSet):
+    search_fields = ("name", "organiser")
+
+    class Meta:
+        model = BrandEvent
+        fields = ["q", "as_of"]
+
+
+class BaseFilterSet(RegisterFilterSet):
+    kind = _choice(BaseKind.choices, _("kind"))
+    level = _choice(Level.choices, _("level"))
+    town = _town()
+
+    search_fields = ("name", "host__name")
+
+    class Meta:
+        model = Base
+        fields = ["q", "kind", "level", "town", "as_of"]
+
+
+class ParkFilterSet(RegisterFilterSet):
+    industry = _choice(Industry.choices, _("industry"))
+    town = _town()
+
+    class Meta:
+        model = Park
+        fields = ["q", "industry", "town", "as_of"]

@@ -1,0 +1,116 @@
+"""One table per register (``<Model>Table``): the columns of its list page and, through
+``Table.as_values``, of its Excel export."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from innoplan.registry.models import (
+    Base,
+    BrandEvent,
+    Fund,
+    FundScale,
+    Organisation,
+    Park,
+    Platform,
+    Qualification,
+)
+
+DATE = "Y-m-d"
+
+
+def _detail(route: str, accessor: str = "pk"):
+    return (f"registry:{route}_detail", {"pk": tables.A(accessor)})
+
+
+class RegisterTable(tables.Table):
+    valid_from = tables.DateColumn(DATE)
+    valid_to = tables.DateColumn(DATE)
+
+    class Meta:
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-sm table-hover ip-table"}
+        empty_text = "—"
+
+
+class OrganisationTable(RegisterTable):
+    name = tables.Column(linkify=_detail("organisation"))
+
+    class Meta(RegisterTable.Meta):
+        model = Organisation
+        fields = ("name", "credit_code", "kind", "industry", "town", "valid_from", "valid_to")
+
+
+class QualificationTable(RegisterTable):
+    organisation = tables.Column(linkify=_detail("organisation", "organisation_id"))
+    credit_code = tables.Column(
+        accessor="organisation__credit_code",
+        verbose_name=Organisation._meta.get_field("credit_code").verbose_name,
+    )
+    kind = tables.Column(linkify=_detail("qualification"))
+
+    class Meta(RegisterTable.Meta):
+        model = Qualification
+        fields = (
+            "organisation",
+            "credit_code",
+            "kind",
+            "certificate_no",
+            "valid_from",
+            "valid_to",
+        )
+
+
+class PlatformTable(RegisterTable):
+    name = tables.Column(linkify=_detail("platform"))
+    host = tables.Column(linkify=_detail("organisation", "host_id"))
+
+    class Meta(RegisterTable.Meta):
+        model = Platform
+        fields = ("name", "kind", "level", "host", "valid_from", "valid_to")
+
+
+class FundTable(RegisterTable):
+    name = tables.Column(linkify=_detail("fund"))
+
+    class Meta(RegisterTable.Meta):
+        model = Fund
+        fields = ("name", "manager", "valid_from", "valid_to")
+
+
+class BrandEventTable(RegisterTable):
+    name = tables.Column(linkify=_detail("brand_event"))
+
+    class Meta(RegisterTable.Meta):
+        model = BrandEvent
+        fields = ("name", "organiser", "valid_from", "valid_to")
+
+
+class BaseTable(RegisterTable):
+    name = tables.Column(linkify=_detail("base"))
+    host = tables.Column(linkify=_detail("organisation", "host_id"))
+
+    class Meta(RegisterTable.Meta):
+        model = Base
+        fields = ("name", "kind", "level", "host", "town", "valid_from", "valid_to")
+
+
+class ParkTable(RegisterTable):
+    name = tables.Column(linkify=_detail("park"))
+
+    class Meta(RegisterTable.Meta):
+        model = Park
+        fields = ("name", "industry", "town", "valid_from", "valid_to")
+
+
+class FundScaleTable(tables.Table):
+    """A fund's committed scale history, on its detail page."""
+
+    effective_on = tables.DateColumn(DATE)
+
+    class Meta:
+        model = FundScale
+        fields = ("effective_on", "amount")
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-sm ip-table"}
+        orderable = False

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from innoplan.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.registry_index, name="index"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path(
+        "organisations/<int:pk>/",
+        views.OrganisationDetailView.as_view(),
+        name="organisation_detail",
+    ),
+    path("qualifications/", views.QualificationListView.as_view(), name="qualification_list"),
+    path(
+        "qualifications/<int:pk>/",
+        views.QualificationDetailView.as_view(),
+        name="qualification_detail",
+    ),
+    path("platforms/", views.PlatformListView.as_view(), name="platform_list"),
+    path("platforms/<int:pk>/", views.PlatformDetailView.as_view(), name="platform_detail"),
+    path("funds/", views.FundListView.as_view(), name="fund_list"),
+    path("funds/<int:pk>/", views.FundDetailView.as_view(), name="fund_detail"),
+    path("brand-events/", views.BrandEventListView.as_view(), name="brand_event_list"),
+    path("brand-events/<int:pk>/", views.BrandEventDetailView.as_view(), name="brand_event_detail"),
+    path("bases/", views.BaseListView.as_view(), name="base_list"),
+    path("bases/<int:pk>/", views.BaseDetailView.as_view(), name="base_detail"),
+    path("parks/", views.ParkListView.as_view(), name="park_list"),
+    path("parks/<int:pk>/", views.ParkDetailView.as_view(), name="park_detail"),
+]

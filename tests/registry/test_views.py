@@ -1,0 +1,374 @@
+"""The registry's read-only pages: who may see them, the filters, the Excel export, and a
+query count that does not grow with the registry."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from innoplan.registry.choices import (
+    BaseKind,
+    Industry,
+    Level,
+    PlatformKind,
+    QualificationKind,
+)
+from innoplan.registry.models import (
+    Base,
+    BrandEvent,
+    Fund,
+    FundScale,
+    Organisation,
+    Park,
+    Platform,
+    Qualification,
+)
+from tests.registry.conftest import credit_code, make, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = ("organisation", "qualification", "platform", "fund", "brand_event", "base", "park")
+
+
+@pytest.fixture
+def records(town):
+    """One record of each register, all valid today."""
+    organisation = make_organisation("北京智云科技有限公司", town=town)
+    park = make(Park, name="张家湾设计小镇", town=town, valid_from=date(2020, 1, 1))
+    qualification = make(
+        Qualification,
+        organisation=organisation,
+        kind=QualificationKind.HIGH_TECH,
+        valid_from=date(2024, 1, 1),
+    )
+    platform = make(
+        Platform,
+        name="智云重点实验室",
+        kind=PlatformKind.KEY_LABORATORY,
+        level=Level.MUNICIPAL,
+        host=organisation,
+        valid_from=date(2021, 1, 1),
+    )
+    fund = make(Fund, name="通州科创子基金", valid_from=date(2021, 1, 1))
+    make(FundScale, fund=fund, effective_on=date(2021, 1, 1), amount=Decimal("500000000"))
+    event = make(BrandEvent, name="运河创新大会", valid_from=date(2019, 1, 1))
+    base = make(
+        Base,
+        name="宋庄科普基地",
+        kind=BaseKind.SCIENCE_POPULARISATION,
+        level=Level.DISTRICT,
+        host=organisation,
+        town=town,
+        valid_from=date(2021, 1, 1),
+    )
+    return {
+        "organisation": organisation,
+        "qualification": qualification,
+        "platform": platform,
+        "fund": fund,
+        "brand_event": event,
+        "base": base,
+        "park": park,
+    }
+
+
+def list_url(route: str, **query) -> str:
+    url = reverse(f"registry:{route}_list")
+    if query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(query)
+    return url
+
+
+def detail_url(route: str, record) -> str:
+    return reverse(f"registry:{route}_detail", args=[record.pk])
+
+
+def all_urls(records) -> list[str]:
+    urls = [reverse("registry:index")]
+    for route in ROUTES:
+        urls += [list_url(route), detail_url(route, records[route])]
+    return urls
+
+
+def names_listed(response) -> list[str]:
+    table = response.context["table"]
+    return [str(row.record) for row in table.paginated_rows]
+
+
+# --- who may see the registry ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["plan_owner", "leader", "reporter_a"])
+def test_business_users_see_every_registry_page(client, request, persona, records):
+    client.force_login(request.getfixturevalue(persona))
+    for url in all_urls(records):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_a_system_administrator_is_refused_every_registry_page(client, sysadmin, records):
+    client.force_login(sysadmin)
+    for url in all_urls(records):
+        assert client.get(url).status_code == 403, url
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, records):
+    for url in all_urls(records):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url == redirect_to_login(url).url
+
+
+def test_the_nav_links_the_registry_for_readers_only(client, leader, sysadmin):
+    client.force_login(leader)
+    page = client.get(reverse("dashboard:home")).content.decode()
+    assert f'href="{reverse("registry:index")}"' in page
+    client.force_login(sysadmin)
+    refused = client.get(reverse("registry:index"))  # the 403 page carries the nav too
+    assert refused.status_code == 403
+    assert 'id="nav-main"' in refused.content.decode()
+    assert f'href="{reverse("registry:index")}"' not in refused.content.decode()
+
+
+def test_a_missing_record_is_not_found(client, leader, records):
+    client.force_login(leader)
+    assert client.get(reverse("registry:organisation_detail", args=[999999])).status_code == 404
+
+
+# --- index and detail pages ------------------------------------------------------------------
+
+
+def test_the_index_counts_the_records_valid_today(client, leader, records):
+    make_organisation("已迁出公司", settled_on=date(2020, 1, 1), left_on=date(2021, 1, 1))
+    client.force_login(leader)
+    response = client.get(reverse("registry:index"))
+    counts = {r["url"]: r["count"] for r in response.context["registers"]}
+    assert counts[list_url("organisation")] == 1
+    assert counts[list_url("fund")] == 1
+
+
+def test_an_organisations_page_shows_its_qualifications_platforms_and_history(
+    client, leader, records
+):
+    client.force_login(leader)
+    response = client.get(detail_url("organisation", records["organisation"]))
+    page = response.content.decode()
+    assert "智云重点实验室" in page
+    assert detail_url("qualification", records["qualification"]) in page
+    assert records["organisation"].credit_code in page
+    # Created through the model: auditlog recorded the organisation and its qualification.
+    assert len(response.context["audit"]) >= 2
+
+
+def test_a_funds_page_shows_its_scale_history(client, leader, records):
+    client.force_login(leader)
+    response = client.get(detail_url("fund", records["fund"]))
+    assert "500000000" in response.content.decode().replace(",", "")
+
+
+def test_a_qualification_links_to_its_organisation(client, leader, records):
+    client.force_login(leader)
+    page = client.get(detail_url("qualification", records["qualification"])).content.decode()
+    assert detail_url("organisation", records["organisation"]) in page
+
+
+# --- search and filters ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def organisations(records):
+    other = make_organisation("通州运河文化传媒有限公司")
+    return records["organisation"], other
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["智云", "BJZY", "bjzykj", "zykj", lambda o: o.credit_code, lambda o: o.credit_code[-8:]],
+)
+def test_organisations_are_found_by_name_credit_code_or_pinyin_initials(
+    client, leader, organisations, query
+):
+    zhiyun, _ = organisations
+    client.force_login(leader)
+    q = query(zhiyun) if callable(query) else query
+    response = client.get(list_url("organisation", q=q))
+    assert names_listed(response) == [zhiyun.name]
+
+
+def test_organisations_are_found_by_a_former_name(client, leader, organisations):
+    zhiyun, _ = organisations
+    zhiyun.former_names = "北京旧名科技有限公司"
+    zhiyun.save()
+    client.force_login(leader)
+    assert names_listed(client.get(list_url("organisation", q="旧名"))) == [zhiyun.name]
+
+
+def test_the_initials_are_kept_when_a_name_changes():
+    organisation = make_organisation("北京智云科技有限公司")
+    assert organisation.name_initials == "bjzykjyxgs"
+    organisation.name = "通州智云有限公司"
+    organisation.save(update_fields=["name"])
+    organisation.refresh_from_db()
+    assert organisation.name_initials == "tzzyyxgs"
+
+
+def test_the_as_of_filter_lists_what_counted_on_that_day(client, leader):
+    make_organisation("老公司", settled_on=date(2020, 1, 1), left_on=date(2023, 7, 1))
+    make_organisation("新公司", settled_on=date(2023, 7, 1))
+    client.force_login(leader)
+    assert names_listed(client.get(list_url("organisation", as_of="2023-06-30"))) == ["老公司"]
+    # valid_to is the first day it no longer counts.
+    assert names_listed(client.get(list_url("organisation", as_of="2023-07-01"))) == ["新公司"]
+    assert len(names_listed(client.get(list_url("organisation")))) == 2
+
+
+def test_the_qualification_filter_follows_the_as_of_day(client, leader):
+    holder = make_organisation("高企甲")
+    make(
+        Qualification,
+        organisation=holder,
+        kind=QualificationKind.HIGH_TECH,
+        valid_from=date(2021, 1, 1),
+        valid_to=date(2024, 1, 1),
+    )
+    make_organisation("普通乙")
+    client.force_login(leader)
+    held = list_url("organisation", qualification=QualificationKind.HIGH_TECH, as_of="2023-12-31")
+    assert names_listed(client.get(held)) == ["高企甲"]
+    lapsed = list_url("organisation", qualification=QualificationKind.HIGH_TECH, as_of="2024-01-01")
+    assert names_listed(client.get(lapsed)) == []
+    today = list_url("organisation", qualification=QualificationKind.HIGH_TECH)
+    assert names_listed(client.get(today)) == []
+
+
+def test_choice_filters_narrow_the_list(client, leader, town):
+    make(Park, name="甲园", industry=Industry.DIGITAL_ECONOMY, valid_from=date(2020, 1, 1))
+    make(Park, name="乙园", industry=Industry.FUTURE_HEALTH, town=town, valid_from=date(2020, 1, 1))
+    client.force_login(leader)
+    assert names_listed(client.get(list_url("park", industry=Industry.FUTURE_HEALTH))) == ["乙园"]
+    assert names_listed(client.get(list_url("park", town=town.pk))) == ["乙园"]
+
+
+def test_a_bad_as_of_date_is_reported_on_the_form(client, leader, records):
+    client.force_login(leader)
+    response = client.get(list_url("organisation", as_of="2023-13-45"))
+    assert response.status_code == 200
+    assert "as_of" in response.context["filter"].form.errors
+
+
+# --- Excel export ----------------------------------------------------------------------------
+
+
+def _sheet(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(BytesIO(response.content)).active
+
+
+def test_the_export_has_exactly_the_filtered_rows_with_the_tables_columns(client, leader):
+    for n in range(3):
+        make_organisation(f"智云{n}号公司")
+    make_organisation("其他公司")
+    client.force_login(leader)
+    response = client.get(list_url("organisation", q="智云", format="xlsx"))
+    rows = list(_sheet(response).iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[0] == str(Organisation._meta.get_field("name").verbose_name)
+    assert len(header) == 7
+    assert sorted(r[0] for r in body) == ["智云0号公司", "智云1号公司", "智云2号公司"]
+    # Dates as ISO text, and no "—" placeholder for an empty cell.
+    assert body[0][5] == "2020-01-01"
+    assert body[0][6] is None
+
+
+def test_the_export_is_not_paginated(client, leader):
+    Organisation.objects.bulk_create(
+        Organisation(name=f"公司{n:03d}", credit_code=credit_code(), kind="enterprise")
+        for n in range(60)
+    )
+    client.force_login(leader)
+    assert len(names_listed(client.get(list_url("organisation")))) == 50
+    sheet = _sheet(client.get(list_url("organisation", format="xlsx")))
+    assert sheet.max_row == 61
+
+
+def test_the_export_keeps_a_formula_like_name_as_text(client, leader):
+    make(BrandEvent, name='=HYPERLINK("http://evil.example","x")', valid_from=date(2020, 1, 1))
+    client.force_login(leader)
+    sheet = _sheet(client.get(list_url("brand_event", format="xlsx")))
+    cell = sheet.cell(row=2, column=1)
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=HYPERLINK(")
+
+
+def test_the_export_button_keeps_the_filter(client, leader, records):
+    client.force_login(leader)
+    response = client.get(list_url("organisation", q="智云", page=1))
+    assert "q=%E6%99%BA%E4%BA%91" in response.context["export_query"]
+    assert "format=xlsx" in response.context["export_query"]
+    assert "page" not in response.context["export_query"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_register_exports(client, leader, records, route):
+    client.force_login(leader)
+    sheet = _sheet(client.get(list_url(route, format="xlsx")))
+    assert sheet.max_row == 2
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+
+def _grow(records, town, n: int) -> None:
+    organisation = records["organisation"]
+    for i in range(n):
+        other = make_organisation(f"扩容公司{i}", town=town)
+        make(
+            Qualification,
+            organisation=other,
+            kind=QualificationKind.TECH_SME,
+            valid_from=date(2024, 1, 1),
+        )
+        make(
+            Platform,
+            name=f"平台{i}",
+            kind=PlatformKind.INCUBATOR,
+            level=Level.DISTRICT,
+            host=other,
+            valid_from=date(2022, 1, 1),
+        )
+        make(Fund, name=f"基金{i}", valid_from=date(2022, 1, 1))
+        make(BrandEvent, name=f"活动{i}", valid_from=date(2022, 1, 1))
+        make(
+            Base,
+            name=f"基地{i}",
+            kind=BaseKind.SCIENCE_COURTYARD,
+            level=Level.DISTRICT,
+            host=organisation,
+            town=town,
+            valid_from=date(2022, 1, 1),
+        )
+        make(Park, name=f"园区{i}", town=town, valid_from=date(2022, 1, 1))
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_list_page_takes_a_fixed_number_of_queries(
+    client, leader, records, town, route, django_assert_max_num_queries
+):
+    client.force_login(leader)
+    client.get(list_url(route))  # warm the session and content types
+    # Session, user, its permissions (2), session refresh (3: savepoint, update, release),
+    # the towns for the filter form, the count and the page's rows.
+    with django_assert_max_num_queries(10):
+        assert client.get(list_url(route)).status_code == 200
+    _grow(records, town, 5)
+    with django_assert_max_num_queries(10):
+        assert client.get(list_url(route)).status_code == 200
