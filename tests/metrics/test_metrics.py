@@ -180,3 +180,10 @@ def test_a_renewed_specialised_sme_is_not_new_again():
         )
     assert value("specialised_sme_new", date(2022, 12, 31)) == 1
     assert value("specialised_sme_new", date(2025, 12, 31)) == 0
+
+
+def test_the_records_table_shows_yes_and_no_and_hides_bookkeeping_columns():
+    high_tech(make_organisation("北京辛科技有限公司", single_champion=True), date(2024, 1, 1))
+    headers, rows = metric_table(key="high_tech_enterprises", as_of=date(2024, 7, 1))
+    assert not any("拼音" in h or "initials" in h for h in headers)
+    assert rows[0].count("是") + rows[0].count("Yes") == 1

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from innoplan.metrics.catalogue import METRICS, Metric, metric
 from innoplan.metrics.models import MetricSnapshot
 
@@ -80,7 +82,14 @@ def metric_unit(key: str) -> str:
     return metric(key).unit
 
 
-HIDDEN_COLUMNS = {"id", "created", "updated", "credit_code_warning", "credit_code_confirmed"}
+HIDDEN_COLUMNS = {
+    "id",
+    "created",
+    "updated",
+    "credit_code_warning",
+    "credit_code_confirmed",
+    "name_initials",
+}
 
 
 def _columns(model) -> list:
@@ -96,7 +105,10 @@ def _cell(record, field):
         return str(getattr(record, field.name) or "")
     if field.choices:
         return getattr(record, f"get_{field.name}_display")()
-    return getattr(record, field.attname)
+    value = getattr(record, field.attname)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value
 
 
 def metric_table(*, key: str, as_of: date) -> tuple[list[str], list[list]]:
