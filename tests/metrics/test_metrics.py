@@ -13,7 +13,7 @@ from innoplan.metrics.selectors import metric_history, metric_table, metric_valu
 from innoplan.registry.choices import BaseKind, Level, PlatformKind, QualificationKind
 from innoplan.registry.models import Base, Fund, FundScale, Platform, Qualification
 from innoplan.registry.validity import expiry_for
-from tests.registry.conftest import make, make_organisation
+from tests.registry.builders import make, make_organisation
 
 pytestmark = pytest.mark.django_db
 

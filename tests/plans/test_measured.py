@@ -15,7 +15,7 @@ from innoplan.plans.services import metric_bindings_load, reported_value_submit
 from innoplan.registry.choices import QualificationKind
 from innoplan.registry.models import Qualification
 from innoplan.registry.validity import expiry_for
-from tests.registry.conftest import make, make_organisation
+from tests.registry.builders import make, make_organisation
 
 pytestmark = pytest.mark.django_db
 BINDINGS = "src/innoplan/plans/fixtures/tongzhou_2024_metrics.yaml"

@@ -1,61 +1,6 @@
-"""Builders for registry records, each validated as a steward's entry would be, and the towns
-records are located in. Credit codes are computed, so every one passes the national check."""
-
-from __future__ import annotations
-
-import itertools
-from datetime import date
+"""Fixtures for the registry tests: the towns records are located in, and English messages."""
 
 import pytest
-
-from innoplan.core.identifiers import (
-    credit_code_check_character,
-    organisation_code_check_character,
-)
-from innoplan.registry.choices import OrganisationKind
-
-_serials = itertools.count(1)
-
-
-def credit_code(serial: int | None = None, *, division: str = "110112") -> str:
-    """A 统一社会信用代码 of an enterprise registered in Tongzhou (110112) whose two check
-    characters are right."""
-    body = f"MA{next(_serials) if serial is None else serial:06d}"
-    first17 = "91" + division + body + organisation_code_check_character(body)
-    return first17 + credit_code_check_character(first17)
-
-
-def with_wrong_check_character(code: str) -> str:
-    """The same code with a check character (position 18) that fails the check."""
-    wrong = "1" if code[17] != "1" else "2"
-    return code[:17] + wrong
-
-
-def make_organisation(
-    name: str,
-    *,
-    settled_on: date | None = date(2020, 1, 1),
-    left_on: date | None = None,
-    kind: str = OrganisationKind.ENTERPRISE,
-    **fields,
-):
-    from innoplan.registry.models import Organisation
-
-    fields.setdefault("credit_code", credit_code())
-    organisation = Organisation(
-        name=name, kind=kind, valid_from=settled_on, valid_to=left_on, **fields
-    )
-    organisation.full_clean()
-    organisation.save()
-    return organisation
-
-
-def make(model, **fields):
-    """Any other registry record, through the model's validation."""
-    record = model(**fields)
-    record.full_clean()
-    record.save()
-    return record
 
 
 @pytest.fixture

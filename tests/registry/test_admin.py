@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from innoplan.registry.models import Organisation, Qualification
-from tests.registry.conftest import credit_code, make_organisation, with_wrong_check_character
+from tests.registry.builders import credit_code, make_organisation, with_wrong_check_character
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from innoplan.registry.models import (
     Platform,
     Qualification,
 )
-from tests.registry.conftest import (
+from tests.registry.builders import (
     credit_code,
     make,
     make_organisation,
@@ -310,7 +310,7 @@ def test_the_migration_fills_the_name_initials_of_existing_organisations(db):
     from django.apps import apps
 
     from innoplan.registry.models import Organisation
-    from tests.registry.conftest import credit_code
+    from tests.registry.builders import credit_code
 
     Organisation.objects.bulk_create(
         [Organisation(name="北京智云科技有限公司", credit_code=credit_code(), kind="enterprise")]

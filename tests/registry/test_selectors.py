@@ -22,7 +22,7 @@ from innoplan.registry.services import (
     qualification_grant,
     qualification_revoke,
 )
-from tests.registry.conftest import make, make_organisation
+from tests.registry.builders import make, make_organisation
 
 pytestmark = pytest.mark.django_db
 

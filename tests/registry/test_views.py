@@ -29,7 +29,7 @@ from innoplan.registry.models import (
     Platform,
     Qualification,
 )
-from tests.registry.conftest import credit_code, make, make_organisation
+from tests.registry.builders import credit_code, make, make_organisation
 
 pytestmark = pytest.mark.django_db
 
