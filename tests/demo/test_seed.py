@@ -25,7 +25,7 @@ def test_the_demo_sets_up_plan_accounts_and_a_history_once():
     figures = ReportedValue.objects.count()
     plan = selectors.current_plan()
     reported = plan.indicators.filter(metric_key="").count()
-    assert reported == 6
+    assert reported == 5
     assert figures >= reported * 12  # a year and more of monthly history
     assert Organisation.objects.count() > 1000
     assert ReportedValue.objects.filter(status="pending").count() == 3

@@ -44,9 +44,9 @@ def high_tech_registry():
         )
 
 
-def test_the_shipped_bindings_measure_twelve_targets_and_leave_six_reported(bound):
+def test_the_shipped_bindings_measure_thirteen_targets_and_leave_five_reported(bound):
     measured = bound.indicators.exclude(metric_key="")
-    assert measured.count() == 12
+    assert measured.count() == 13
     assert measured.get(name="高新技术企业").metric_key == "high_tech_enterprises"
     assert bound.indicators.get(name="运河英才").metric_key == ""
     out = StringIO()
@@ -103,8 +103,8 @@ def test_a_measured_indicator_takes_no_reported_figures(bound, reporter_a, depar
 def test_the_dashboard_says_which_figures_are_measured(client, leader, bound):
     client.force_login(leader)
     html = client.get("/").content.decode()
-    assert html.count('data-source="measured"') == 12
-    assert html.count('data-source="reported"') == 4
+    assert html.count('data-source="measured"') == 13
+    assert html.count('data-source="reported"') == 3
 
 
 def test_the_records_behind_a_figure_open_and_download_as_excel(

@@ -54,3 +54,28 @@ def make(model, **fields):
     record.full_clean()
     record.save()
     return record
+
+
+def application_number(year: int = 2015, kind_digit: str = "1", serial: int | None = None) -> str:
+    """A 专利申请号 of ``year`` whose check digit is right: 12 digits, a dot, the check."""
+    from innoplan.core.identifiers import patent_check_character
+
+    digits = f"{year}{kind_digit}{next(_serials) if serial is None else serial:07d}"
+    return f"{digits}.{patent_check_character(digits)}"
+
+
+def make_patent(*, owners=(), **fields):
+    """A granted invention patent (no high-value fact unless given), owned by ``owners``."""
+    from innoplan.registry.models import Patent, PatentOwner
+
+    fields.setdefault("filed_on", date(2020, 1, 1))
+    fields.setdefault("application_number", application_number(fields["filed_on"].year))
+    fields.setdefault("title", "一种数据处理方法")
+    fields.setdefault("kind", "invention")
+    fields.setdefault("valid_from", date(2022, 1, 1))
+    patent = Patent(**fields)
+    patent.full_clean()
+    patent.save()
+    for owner in owners:
+        PatentOwner.objects.create(patent=patent, organisation=owner)
+    return patent

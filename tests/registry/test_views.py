@@ -29,11 +29,26 @@ from innoplan.registry.models import (
     Platform,
     Qualification,
 )
-from tests.registry.builders import credit_code, make, make_organisation
+from tests.registry.builders import (
+    application_number,
+    credit_code,
+    make,
+    make_organisation,
+    make_patent,
+)
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = ("organisation", "qualification", "platform", "fund", "brand_event", "base", "park")
+ROUTES = (
+    "organisation",
+    "qualification",
+    "platform",
+    "fund",
+    "brand_event",
+    "base",
+    "park",
+    "patent",
+)
 
 
 @pytest.fixture
@@ -67,7 +82,11 @@ def records(town):
         town=town,
         valid_from=date(2021, 1, 1),
     )
+    patent = make_patent(
+        owners=[organisation], title="一种智能运河调度方法", strategic_emerging_industry=True
+    )
     return {
+        "patent": patent,
         "organisation": organisation,
         "qualification": qualification,
         "platform": platform,
@@ -249,6 +268,32 @@ def test_the_qualification_filter_follows_the_as_of_day(client, leader):
     assert names_listed(client.get(today)) == []
 
 
+def test_patents_are_found_by_application_number_as_typed_or_by_title(client, leader, records):
+    patent = records["patent"]
+    other = make_patent(application_number=application_number(2021), title="一种种子处理装置")
+    client.force_login(leader)
+    number = patent.application_number
+    typed = f"ZL{number[:4]} {number[4:12]}。{number[-1]}"
+    for q in (number, number[:8], typed, "运河调度"):
+        response = client.get(list_url("patent", q=q))
+        assert names_listed(response) == [str(patent)], q
+    assert names_listed(client.get(list_url("patent", q="种子"))) == [str(other)]
+
+
+def test_a_patents_page_shows_its_patentees(client, leader, records):
+    client.force_login(leader)
+    page = client.get(detail_url("patent", records["patent"])).content.decode()
+    assert detail_url("organisation", records["organisation"]) in page
+    assert records["patent"].application_number in page
+
+
+def test_the_patent_export_lists_its_patentees(client, leader, records):
+    client.force_login(leader)
+    rows = list(_sheet(client.get(list_url("patent", format="xlsx"))).iter_rows(values_only=True))
+    assert rows[1][0] == records["patent"].application_number
+    assert records["organisation"].name in rows[1]
+
+
 def test_choice_filters_narrow_the_list(client, leader, town):
     make(Park, name="甲园", industry=Industry.DIGITAL_ECONOMY, valid_from=date(2020, 1, 1))
     make(Park, name="乙园", industry=Industry.FUTURE_HEALTH, town=town, valid_from=date(2020, 1, 1))
@@ -357,6 +402,7 @@ def _grow(records, town, n: int) -> None:
             valid_from=date(2022, 1, 1),
         )
         make(Park, name=f"园区{i}", town=town, valid_from=date(2022, 1, 1))
+        make_patent(owners=[organisation, other], title=f"专利{i}")
 
 
 @pytest.mark.parametrize("route", ROUTES)

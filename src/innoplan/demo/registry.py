@@ -18,6 +18,7 @@ from innoplan.core.chinese import pinyin_initials
 from innoplan.core.identifiers import (
     credit_code_check_character,
     organisation_code_check_character,
+    patent_check_character,
 )
 from innoplan.metrics.services import metric_snapshots_invalidate
 from innoplan.registry import validity
@@ -26,6 +27,7 @@ from innoplan.registry.choices import (
     Industry,
     Level,
     OrganisationKind,
+    PatentKind,
     PlatformKind,
     QualificationKind,
 )
@@ -36,6 +38,8 @@ from innoplan.registry.models import (
     FundScale,
     Organisation,
     Park,
+    Patent,
+    PatentOwner,
     Platform,
     Qualification,
 )
@@ -279,6 +283,38 @@ class DemoRegistry:
             previous_scale += increase
         self.fund_rows = funds
 
+    def high_value_patents(self, values, baseline):
+        """Invention patents granted on the demo path, each high value by being in a strategic
+        emerging industry, owned by an enterprise settled before the grant."""
+
+        def patent(day):
+            filed_on = day - timedelta(days=self.rng.randrange(400, 1500))
+            digits = f"{filed_on.year}1{len(self.patent_rows) + 1:07d}"
+            self.patent_rows.append(
+                (
+                    Patent(
+                        application_number=f"{digits}.{patent_check_character(digits)}",
+                        title=f"一种{self.rng.choice(WORDS)}{self.rng.choice(TRADES)}装置及方法",
+                        kind=PatentKind.INVENTION,
+                        filed_on=filed_on,
+                        valid_from=day,
+                        strategic_emerging_industry=True,
+                    ),
+                    self.patent_owner(day),
+                )
+            )
+
+        self.stock(values, baseline, patent)
+
+    def patent_owner(self, day: date) -> Organisation:
+        """An enterprise in the district before ``day``: one of a few dozen patent holders."""
+        owners = [o for o in self.patent_holders if o.valid_from <= day]
+        if len(owners) < 40 or self.rng.random() < 0.02:
+            owner = self.organisation(since=self.day_in(date(2010, 1, 1), day - timedelta(days=1)))
+            self.patent_holders.append(owner)
+            return owner
+        return self.rng.choice(owners)
+
     # --- writing ----------------------------------------------------------------------------
 
     def save(self) -> int:
@@ -289,6 +325,10 @@ class DemoRegistry:
             model.objects.bulk_create(rows, batch_size=500)
         Fund.objects.bulk_create([fund for fund, _ in self.fund_rows])
         FundScale.objects.bulk_create([s for _, history in self.fund_rows for s in history])
+        Patent.objects.bulk_create([patent for patent, _ in self.patent_rows], batch_size=500)
+        PatentOwner.objects.bulk_create(
+            [PatentOwner(patent=p, organisation=o) for p, o in self.patent_rows], batch_size=500
+        )
         metric_snapshots_invalidate(since=None)
         return (
             len(self.organisations)
@@ -296,11 +336,14 @@ class DemoRegistry:
             + len(self.platform_rows)
             + sum(len(r) for r in self.rows.values())
             + len(self.fund_rows)
+            + len(self.patent_rows)
         )
 
     platform_rows: list
     rows: dict
     fund_rows: list
+    patent_rows: list
+    patent_holders: list
 
 
 MUNICIPAL_KINDS = [
@@ -324,6 +367,7 @@ def demo_registry_build(*, paths: dict[str, tuple], today: date, baseline_on: da
     demo = DemoRegistry(today=today, baseline_on=baseline_on)
     demo.towns = list(towns)
     demo.platform_rows, demo.rows, demo.fund_rows = [], {}, []
+    demo.patent_rows, demo.patent_holders = [], []
     builders = {
         "research_institutions": demo.research_institutions,
         "high_tech_enterprises": demo.qualified(QualificationKind.HIGH_TECH),
@@ -340,6 +384,7 @@ def demo_registry_build(*, paths: dict[str, tuple], today: date, baseline_on: da
             Base, "通州科技小院", kind=BaseKind.SCIENCE_COURTYARD, level=Level.DISTRICT
         ),
         "featured_parks": demo.named(Park, "通州特色产业园区", industry=Industry.DIGITAL_ECONOMY),
+        "high_value_patents": demo.high_value_patents,
     }
     for key, build in builders.items():
         if key in paths:

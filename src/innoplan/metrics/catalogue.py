@@ -170,6 +170,19 @@ METRICS: dict[str, Metric] = {
             _("特色产业园区 recognised and not delisted on the day."),
             lambda d: registry.parks_valid(as_of=d),
         ),
+        Metric(
+            "high_value_patents",
+            _("High-value invention patents"),
+            "件",
+            _(
+                "高价值发明专利: invention patents in force on the day, owned by an organisation "
+                "in the district, that meet at least one of CNIPA's five categories: in a "
+                "strategic emerging industry, with an overseas family member, maintained for "
+                "more than 10 years since filing, pledged for more than 10 million yuan, or "
+                "winner of a national science and technology award or the China Patent Award."
+            ),
+            lambda d: registry.high_value_invention_patents(as_of=d),
+        ),
     ]
 }
 

@@ -16,6 +16,8 @@ from innoplan.registry.models import (
     FundScale,
     Organisation,
     Park,
+    Patent,
+    PatentOwner,
     Platform,
     Qualification,
 )
@@ -170,3 +172,41 @@ class BaseAdmin(TownChoicesMixin, admin.ModelAdmin):
     list_select_related = ("host", "town")
     search_fields = ("name", "host__name")
     autocomplete_fields = ("host",)
+
+
+class PatentOwnerInline(admin.TabularInline):
+    model = PatentOwner
+    fields = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    extra = 1
+
+
+@admin.register(Patent)
+class PatentAdmin(admin.ModelAdmin):
+    list_display = ("application_number", "title", "kind", "filed_on", "valid_from", "valid_to")
+    list_filter = (
+        ValidityListFilter,
+        "kind",
+        "strategic_emerging_industry",
+        "overseas_family",
+        "award",
+    )
+    search_fields = ("application_number", "title")
+    date_hierarchy = "valid_from"
+    inlines = (PatentOwnerInline,)
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("application_number", "title", "kind")}),
+        (_("Dates"), {"fields": ("filed_on", "valid_from", "valid_to")}),
+        (
+            _("High-value facts"),
+            {
+                "fields": (
+                    "strategic_emerging_industry",
+                    "overseas_family",
+                    "pledge_amount",
+                    "award",
+                )
+            },
+        ),
+    )

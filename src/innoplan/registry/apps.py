@@ -21,5 +21,7 @@ class RegistryConfig(AppConfig):
             models.FundScale,
             models.BrandEvent,
             models.Base,
+            models.Patent,
+            models.PatentOwner,
         ):
             auditlog.register(model, exclude_fields=["created", "updated"])

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from innoplan.registry import validity
+from innoplan.registry import patents, validity
 
 
 class OrganisationKind(models.TextChoices):
@@ -80,3 +80,12 @@ class Level(models.TextChoices):
 class BaseKind(models.TextChoices):
     SCIENCE_POPULARISATION = "science_popularisation", _("Science popularisation base")
     SCIENCE_COURTYARD = "science_courtyard", _("Science and technology courtyard")
+
+
+class PatentKind(models.TextChoices):
+    """The three kinds of patent right, as the type digit of the application number gives
+    them (``core.identifiers.patent_type_of``)."""
+
+    INVENTION = patents.INVENTION, _("Invention")
+    UTILITY_MODEL = "utility_model", _("Utility model")
+    DESIGN = "design", _("Design")

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
+from innoplan.core.identifiers import normalise_patent_application
 from innoplan.registry.choices import (
     BaseKind,
     Industry,
     Level,
     OrganisationKind,
+    PatentKind,
     PlatformKind,
     QualificationKind,
 )
@@ -30,6 +32,7 @@ from innoplan.registry.models import (
     Fund,
     Organisation,
     Park,
+    Patent,
     Platform,
     Qualification,
 )
@@ -178,3 +181,19 @@ class ParkFilterSet(RegisterFilterSet):
     class Meta:
         model = Park
         fields = ["q", "industry", "town", "as_of"]
+
+
+class PatentFilterSet(RegisterFilterSet):
+    kind = _choice(PatentKind.choices, _("kind"))
+
+    search_fields = ("application_number", "title")
+
+    class Meta:
+        model = Patent
+        fields = ["q", "kind", "as_of"]
+
+    def search_q(self, text):
+        # A number typed as 'ZL2023 1 0123456.7' is found as it is stored.
+        return super().search_q(text) | Q(
+            application_number__icontains=normalise_patent_application(text)
+        )

@@ -22,14 +22,21 @@ from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.choices import DepartmentKind
 from innoplan.core.chinese import pinyin_initials
-from innoplan.core.identifiers import credit_code_findings, normalise_credit_code
+from innoplan.core.identifiers import (
+    credit_code_findings,
+    normalise_credit_code,
+    normalise_patent_application,
+    patent_application_findings,
+    patent_type_of,
+)
 from innoplan.core.models import TimeStampedModel
-from innoplan.registry import validity
+from innoplan.registry import patents, validity
 from innoplan.registry.choices import (
     BaseKind,
     Industry,
     Level,
     OrganisationKind,
+    PatentKind,
     PlatformKind,
     QualificationKind,
 )
@@ -545,3 +552,157 @@ class Base(ValidityPeriod, TimeStampedModel):
         errors = self.validity_errors()
         _check_town(errors, self.town)
         _raise(errors)
+
+
+class Patent(ValidityPeriod, TimeStampedModel):
+    """专利 — a patent owned by one or more organisations, counted from its grant (授权日) until
+    it lapses (失效日). Whether it is a high-value invention patent (高价值发明专利) follows
+    from the facts kept here as of a day (``registry.patents.is_high_value``); it is never
+    typed."""
+
+    application_number = models.CharField(
+        _("application number"),
+        max_length=20,
+        unique=True,
+        help_text=_("As 202310123456.7: 12 digits, a dot and the check digit."),
+    )
+    title = models.CharField(_("patent title"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=PatentKind.choices)
+    filed_on = models.DateField(_("filed on"))
+    owners = models.ManyToManyField(
+        Organisation,
+        through="PatentOwner",
+        related_name="patents",
+        verbose_name=_("patentees"),
+    )
+    strategic_emerging_industry = models.BooleanField(
+        _("in a strategic emerging industry"), default=False
+    )
+    overseas_family = models.BooleanField(_("has an overseas family member"), default=False)
+    pledge_amount = models.DecimalField(
+        _("pledge financing amount (yuan)"),
+        max_digits=20,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    award = models.BooleanField(
+        _("won a national science and technology award or the China Patent Award"),
+        default=False,
+    )
+    valid_from = models.DateField(_("granted on"))
+    valid_to = models.DateField(
+        _("lapsed on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer counts; empty while it is in force."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("patent")
+        verbose_name_plural = _("patents")
+        ordering = ["-valid_from", "id"]
+        constraints = [
+            *ValidityPeriod.Meta.constraints,
+            models.CheckConstraint(
+                name="patent_pledge_amount_nonneg", condition=models.Q(pledge_amount__gte=0)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "valid_from", "valid_to"], name="registry_patent_validity")
+        ]
+
+    def __str__(self):
+        return f"{self.application_number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.application_number = normalise_patent_application(self.application_number or "")
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Normalise first, so that 'ZL 2023 1 0123456.7' is stored as the number it is.
+        self.application_number = normalise_patent_application(self.application_number or "")
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors = self.validity_errors()
+        self._check_application_number(errors)
+        if self.filed_on and self.valid_from and self.valid_from < self.filed_on:
+            _add(
+                errors,
+                "valid_from",
+                gettext("A patent is granted on or after its filing date (%(date)s).")
+                % {"date": self.filed_on.isoformat()},
+            )
+        _raise(errors)
+
+    def _check_application_number(self, errors: Errors) -> None:
+        number = normalise_patent_application(self.application_number or "")
+        problems = [
+            f.render(gettext) for f in patent_application_findings(number) if f.severity == "error"
+        ]
+        for problem in problems:
+            _add(
+                errors,
+                "application_number",
+                gettext("Application number %(number)s: %(problem)s.")
+                % {"number": number or "—", "problem": problem},
+            )
+        if problems or not self.kind:
+            return
+        kind = patent_type_of(number)
+        if kind != self.kind:
+            _add(
+                errors,
+                "kind",
+                gettext(
+                    "Application number %(number)s belongs to the kind “%(expected)s”, not "
+                    "“%(kind)s”."
+                )
+                % {
+                    "number": number,
+                    "expected": PatentKind(kind).label,
+                    "kind": PatentKind(self.kind).label,
+                },
+            )
+
+    def is_high_value(self, as_of: date) -> bool:
+        """Whether it counts as a high-value invention patent on ``as_of``."""
+        return patents.is_high_value(
+            kind=self.kind,
+            filed_on=self.filed_on,
+            granted_on=self.valid_from,
+            lapsed_on=self.valid_to,
+            strategic_emerging_industry=self.strategic_emerging_industry,
+            overseas_family=self.overseas_family,
+            pledge_amount=self.pledge_amount,
+            award=self.award,
+            as_of=as_of,
+        )
+
+
+class PatentOwner(TimeStampedModel):
+    """专利权人 — an organisation that owns (or co-owns) a patent."""
+
+    patent = models.ForeignKey(
+        Patent, models.CASCADE, related_name="ownerships", verbose_name=_("patent")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="patent_ownerships",
+        verbose_name=_("patentee"),
+    )
+
+    class Meta:
+        verbose_name = _("patentee")
+        verbose_name_plural = _("patentees")
+        ordering = ["patent", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patent", "organisation"], name="patentowner_unique_owner"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.patent.application_number} — {self.organisation}"

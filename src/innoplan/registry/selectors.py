@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -34,10 +35,13 @@ from innoplan.registry.models import (
     FundScale,
     Organisation,
     Park,
+    Patent,
+    PatentOwner,
     Platform,
     Qualification,
     valid_on_q,
 )
+from innoplan.registry.patents import INVENTION, PLEDGE_THRESHOLD, maintained_cutoff
 
 ZERO = Decimal("0")
 _AMOUNT = DecimalField(max_digits=20, decimal_places=2)
@@ -141,6 +145,23 @@ def parks_valid(*, as_of: date) -> QuerySet[Park]:
     return Park.objects.valid_on(as_of)
 
 
+def high_value_invention_patents(*, as_of: date) -> QuerySet[Patent]:
+    """高价值发明专利 on ``as_of``: invention patents in force that day meeting at least one
+    of CNIPA's five categories (``registry.patents.is_high_value``, here as one query), owned
+    by at least one organisation in the district that day."""
+    owned_here = PatentOwner.objects.filter(patent=OuterRef("pk")).filter(
+        valid_on_q(as_of, through="organisation__")
+    )
+    high_value = (
+        Q(strategic_emerging_industry=True)
+        | Q(overseas_family=True)
+        | Q(filed_on__lt=maintained_cutoff(as_of))
+        | Q(pledge_amount__gt=PLEDGE_THRESHOLD)
+        | Q(award=True)
+    )
+    return Patent.objects.valid_on(as_of).filter(high_value, Exists(owned_here), kind=INVENTION)
+
+
 # --- list and detail pages -------------------------------------------------------------------
 
 # What a register's list rows show of related records, fetched with the rows.
@@ -150,6 +171,10 @@ _LIST_RELATED: dict[type, tuple[str, ...]] = {
     Platform: ("host",),
     Base: ("host", "town"),
     Park: ("town",),
+}
+# What a register's rows show of many-to-many records, fetched in one more query.
+_LIST_PREFETCH: dict[type, tuple[str, ...]] = {
+    Patent: ("owners",),
 }
 _DETAIL_RELATED: dict[type, tuple[str, ...]] = {
     Organisation: ("town", "park", "parent"),
@@ -166,19 +191,23 @@ def restrict_records(user, queryset: QuerySet) -> QuerySet:
 
 def records(model, *, user) -> QuerySet:
     """A register's records for a list page or an export, with what its rows show."""
-    return restrict_records(user, model.objects.select_related(*_LIST_RELATED.get(model, ())))
+    queryset = model.objects.select_related(*_LIST_RELATED.get(model, ()))
+    return restrict_records(user, queryset.prefetch_related(*_LIST_PREFETCH.get(model, ())))
 
 
 def record(model, *, user, pk):
     """One record for its detail page, with what the page shows of related records; raises
     ``model.DoesNotExist`` when there is none the user may read."""
     related = _DETAIL_RELATED.get(model, _LIST_RELATED.get(model, ()))
-    return restrict_records(user, model.objects.select_related(*related)).get(pk=pk)
+    queryset = model.objects.select_related(*related)
+    return restrict_records(user, queryset.prefetch_related(*_LIST_PREFETCH.get(model, ()))).get(
+        pk=pk
+    )
 
 
 def register_counts(*, as_of: date) -> dict[type, int]:
     """How many records of each register count on ``as_of``; one query per register."""
-    models = (Organisation, Qualification, Platform, Fund, BrandEvent, Base, Park)
+    models = (Organisation, Qualification, Platform, Fund, BrandEvent, Base, Park, Patent)
     return {model: model.objects.valid_on(as_of).count() for model in models}
 
 
@@ -193,6 +222,7 @@ def audit_entries(obj, *, limit: int = 200):
     children = {
         Organisation: (Qualification, "organisation"),
         Fund: (FundScale, "fund"),
+        Patent: (PatentOwner, "patent"),
     }.get(type(obj))
     if children:
         child, link = children

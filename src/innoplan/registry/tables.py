@@ -12,6 +12,7 @@ from innoplan.registry.models import (
     FundScale,
     Organisation,
     Park,
+    Patent,
     Platform,
     Qualification,
 )
@@ -101,6 +102,25 @@ class ParkTable(RegisterTable):
     class Meta(RegisterTable.Meta):
         model = Park
         fields = ("name", "industry", "town", "valid_from", "valid_to")
+
+
+class PatentTable(RegisterTable):
+    application_number = tables.Column(linkify=_detail("patent"))
+    owners = tables.ManyToManyColumn(orderable=False, separator="；")
+
+    class Meta(RegisterTable.Meta):
+        model = Patent
+        fields = (
+            "application_number",
+            "title",
+            "kind",
+            "owners",
+            "filed_on",
+            "valid_from",
+            "valid_to",
+        )
+
+    filed_on = tables.DateColumn(DATE)
 
 
 class FundScaleTable(tables.Table):

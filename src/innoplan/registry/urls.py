@@ -28,4 +28,6 @@ urlpatterns = [
     path("bases/<int:pk>/", views.BaseDetailView.as_view(), name="base_detail"),
     path("parks/", views.ParkListView.as_view(), name="park_list"),
     path("parks/<int:pk>/", views.ParkDetailView.as_view(), name="park_detail"),
+    path("patents/", views.PatentListView.as_view(), name="patent_list"),
+    path("patents/<int:pk>/", views.PatentDetailView.as_view(), name="patent_detail"),
 ]

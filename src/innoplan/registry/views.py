@@ -26,6 +26,7 @@ from innoplan.registry.models import (
     Fund,
     Organisation,
     Park,
+    Patent,
     Platform,
     Qualification,
 )
@@ -41,6 +42,7 @@ ROUTES: dict[type[models.Model], str] = {
     BrandEvent: "brand_event",
     Base: "base",
     Park: "park",
+    Patent: "patent",
 }
 # Fields a reader does not need on a detail page.
 HIDDEN_FIELDS = {"id", "created", "updated"}
@@ -263,3 +265,21 @@ class ParkListView(RegisterListView):
 
 class ParkDetailView(RegisterDetailView):
     model = Park
+
+
+class PatentListView(RegisterListView):
+    model = Patent
+    filterset_class = filters.PatentFilterSet
+    table_class = tables.PatentTable
+
+
+class PatentDetailView(RegisterDetailView):
+    model = Patent
+
+    def related(self, obj):
+        return [
+            (
+                capfirst(Patent._meta.get_field("owners").verbose_name),
+                tables.OrganisationTable(obj.owners.select_related("town"), orderable=False),
+            )
+        ]
