@@ -86,18 +86,23 @@ class ValidityQuerySet(models.QuerySet):
         return self.filter(valid_on_q(day))
 
 
+def ends_on(label, help_text=None) -> models.DateField:
+    """The ``valid_to`` field of a dated register, named in the register's own terms."""
+    return models.DateField(
+        label,
+        null=True,
+        blank=True,
+        help_text=help_text or _("The first day it no longer counts; empty while it still holds."),
+    )
+
+
 class ValidityPeriod(models.Model):
     """A record that holds from ``valid_from`` up to, but not including, ``valid_to``; no end
     date means it still holds. Concrete models redeclare the two fields to name them in their
     own terms, and keep ``*ValidityPeriod.Meta.constraints`` when they set constraints."""
 
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(
-        _("valid to"),
-        null=True,
-        blank=True,
-        help_text=_("The first day it no longer counts; empty while it still holds."),
-    )
+    valid_to = ends_on(_("valid to"))
 
     objects = ValidityQuerySet.as_manager()
 
@@ -161,12 +166,7 @@ class Park(ValidityPeriod, TimeStampedModel):
         _("industry"), max_length=30, choices=Industry.choices, default=Industry.OTHER
     )
     valid_from = models.DateField(_("recognised on"))
-    valid_to = models.DateField(
-        _("delisted on"),
-        null=True,
-        blank=True,
-        help_text=_("The first day it no longer counts; empty while it still holds."),
-    )
+    valid_to = ends_on(_("delisted on"))
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("industrial park")
@@ -252,10 +252,8 @@ class Organisation(ValidityPeriod, TimeStampedModel):
         blank=True,
         help_text=_("Empty for an organisation outside the district: it is never counted."),
     )
-    valid_to = models.DateField(
+    valid_to = ends_on(
         _("left the district on"),
-        null=True,
-        blank=True,
         help_text=_("The first day it no longer counts; empty while it is in the district."),
     )
 
@@ -406,12 +404,7 @@ class Platform(ValidityPeriod, TimeStampedModel):
         verbose_name=_("host organisation"),
     )
     valid_from = models.DateField(_("approved on"))
-    valid_to = models.DateField(
-        _("revoked or closed on"),
-        null=True,
-        blank=True,
-        help_text=_("The first day it no longer counts; empty while it still holds."),
-    )
+    valid_to = ends_on(_("revoked or closed on"))
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("innovation platform")
@@ -436,12 +429,7 @@ class Fund(ValidityPeriod, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     manager = models.CharField(_("fund manager"), max_length=200, blank=True)
     valid_from = models.DateField(_("established on"))
-    valid_to = models.DateField(
-        _("liquidated on"),
-        null=True,
-        blank=True,
-        help_text=_("The first day it no longer counts; empty while it still holds."),
-    )
+    valid_to = ends_on(_("liquidated on"))
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("sub-fund")
@@ -487,12 +475,7 @@ class BrandEvent(ValidityPeriod, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     valid_from = models.DateField(_("first held on"))
-    valid_to = models.DateField(
-        _("discontinued on"),
-        null=True,
-        blank=True,
-        help_text=_("The first day it no longer counts; empty while it still holds."),
-    )
+    valid_to = ends_on(_("discontinued on"))
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("brand event")
@@ -527,12 +510,6 @@ class Base(ValidityPeriod, TimeStampedModel):
         verbose_name=_("town or street"),
     )
     valid_from = models.DateField(_("recognised on"))
-    valid_to = models.DateField(
-        _("valid to"),
-        null=True,
-        blank=True,
-        help_text=_("The first day it no longer counts; empty while it still holds."),
-    )
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("base")
@@ -591,10 +568,8 @@ class Patent(ValidityPeriod, TimeStampedModel):
         default=False,
     )
     valid_from = models.DateField(_("granted on"))
-    valid_to = models.DateField(
+    valid_to = ends_on(
         _("lapsed on"),
-        null=True,
-        blank=True,
         help_text=_("The first day it no longer counts; empty while it is in force."),
     )
 
