@@ -20,20 +20,20 @@ VAR_DIR = Path(env_str("INNOPLAN_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """The key from the environment, else one generated once and kept under var/."""
-    # Only an unset key falls back; an unreadable INNOPLAN_SECRET_KEY_FILE is an error.
-    key = env_str("INNOPLAN_SECRET_KEY", "")
+def _kept_secret(name: str, file_name: str) -> str:
+    """The secret from the environment, else one generated once and kept under var/."""
+    # Only an unset secret falls back; an unreadable ``<name>_FILE`` is an error.
+    key = env_str(name, "")
     if key:
         return key
-    key_file = VAR_DIR / "secret_key"
+    key_file = VAR_DIR / file_name
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         key_file.chmod(0o600)
     return key_file.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _kept_secret("INNOPLAN_SECRET_KEY", "secret_key")
 DEBUG = env_bool("INNOPLAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("INNOPLAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("INNOPLAN_CSRF_TRUSTED_ORIGINS", [])
@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "ninja",
+    "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "innoplan.core",
     "innoplan.accounts",
     "innoplan.registry",
@@ -210,6 +213,23 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("INNOPLAN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Register imports (.xlsx/.csv): the largest file accepted, and the row count above which the
+# web import runs in the background with a progress bar.
+INNOPLAN_IMPORT_MAX_BYTES = env_int("INNOPLAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+INNOPLAN_IMPORT_BACKGROUND_ROWS = env_int("INNOPLAN_IMPORT_BACKGROUND_ROWS", 500, minimum=0)
+
+# Background work (imports) runs through django-tasks, its queue kept in the database and
+# drained by the worker `innoplan serve` starts beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("INNOPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Personal identifiers (ID-card numbers) are encrypted with this key and looked up by a keyed
+# hash derived from it (core/crypto.py). It is not SECRET_KEY, so that rotating sessions'
+# key keeps the identifiers readable; back it up with the database: losing it loses them.
+INNOPLAN_FIELD_KEY = _kept_secret("INNOPLAN_FIELD_KEY", "field_key")
 
 # Status of a target: the shortfall against the linear required path, as a fraction of the
 # whole journey from baseline to target, above which a target is 滞后 / 严重滞后.
