@@ -230,6 +230,8 @@ TASKS = {
 # hash derived from it (core/crypto.py). It is not SECRET_KEY, so that rotating sessions'
 # key keeps the identifiers readable; back it up with the database: losing it loses them.
 INNOPLAN_FIELD_KEY = _kept_secret("INNOPLAN_FIELD_KEY", "field_key")
+# The cipher class (core.crypto.FieldCipher); an SM4 implementation can take its place.
+INNOPLAN_FIELD_CIPHER = env_str("INNOPLAN_FIELD_CIPHER", "innoplan.core.crypto.AesGcmCipher")
 
 # Status of a target: the shortfall against the linear required path, as a fraction of the
 # whole journey from baseline to target, above which a target is 滞后 / 严重滞后.

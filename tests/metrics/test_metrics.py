@@ -187,3 +187,62 @@ def test_the_records_table_shows_yes_and_no_and_hides_bookkeeping_columns():
     headers, rows = metric_table(key="high_tech_enterprises", as_of=date(2024, 7, 1))
     assert not any("拼音" in h or "initials" in h for h in headers)
     assert rows[0].count("是") + rows[0].count("Yes") == 1
+
+
+# --- talents and teams -------------------------------------------------------------------------
+
+
+def recognise(talent, kind, start, end=None, tier=""):
+    from innoplan.registry.models import TalentRecognition
+
+    return make(
+        TalentRecognition, talent=talent, kind=kind, tier=tier, valid_from=start, valid_to=end
+    )
+
+
+def test_a_canal_talent_counts_from_recognition_until_the_day_it_expires():
+    from innoplan.registry.choices import RecognitionKind
+    from tests.registry.builders import make_talent
+
+    recognise(
+        make_talent("张伟"),
+        RecognitionKind.CANAL_TALENT,
+        date(2024, 3, 1),
+        date(2027, 3, 1),
+        "young",
+    )
+    assert value("canal_talents", date(2024, 2, 29)) == 0
+    assert value("canal_talents", date(2024, 3, 1)) == 1
+    assert value("canal_talents", date(2027, 2, 28)) == 1
+    assert value("canal_talents", date(2027, 3, 1)) == 0
+
+
+def test_a_person_recognised_twice_counts_once_and_only_in_their_own_metric():
+    from innoplan.registry.choices import RecognitionKind
+    from tests.registry.builders import make_talent
+
+    person = make_talent("王芳")
+    recognise(person, RecognitionKind.CANAL_TALENT, date(2023, 1, 1), tier="young")
+    recognise(person, RecognitionKind.CANAL_TALENT, date(2025, 1, 1), tier="leading")
+    recognise(person, RecognitionKind.YOUNG_SCIENTIST, date(2025, 6, 1), date(2026, 6, 1))
+    assert value("canal_talents", date(2025, 7, 1)) == 1
+    assert value("young_scientists", date(2025, 5, 31)) == 0
+    assert value("young_scientists", date(2026, 5, 31)) == 1
+    assert value("young_scientists", date(2026, 6, 1)) == 0
+    assert metric_table(key="canal_talents", as_of=date(2025, 7, 1))[1][0][0] == "王芳"
+
+
+def test_a_team_counts_while_its_recognition_holds():
+    from innoplan.registry.models import Team
+
+    make(Team, name="甲团队", recognition_year=2023, valid_from=date(2023, 6, 1))
+    make(
+        Team,
+        name="乙团队",
+        recognition_year=2024,
+        valid_from=date(2024, 6, 1),
+        valid_to=date(2026, 6, 1),
+    )
+    assert value("innovation_teams", date(2024, 5, 31)) == 1
+    assert value("innovation_teams", date(2024, 6, 1)) == 2
+    assert value("innovation_teams", date(2026, 6, 1)) == 1

@@ -44,11 +44,15 @@ def high_tech_registry():
         )
 
 
-def test_the_shipped_bindings_measure_thirteen_targets_and_leave_five_reported(bound):
+def test_the_shipped_bindings_measure_all_sixteen_targets_and_leave_the_funding_quotas(bound):
     measured = bound.indicators.exclude(metric_key="")
-    assert measured.count() == 13
+    assert measured.count() == 16
     assert measured.get(name="高新技术企业").metric_key == "high_tech_enterprises"
-    assert bound.indicators.get(name="运河英才").metric_key == ""
+    assert measured.get(name="运河英才").metric_key == "canal_talents"
+    assert set(bound.indicators.filter(metric_key="").values_list("name", flat=True)) == {
+        "优秀科技创新团队资助",
+        "杰出青年科技工作者资助",
+    }
     out = StringIO()
     call_command("bindmetrics", BINDINGS, "--plan", bound.doc_number, stdout=out)
     assert "0 changed" in out.getvalue()
@@ -103,8 +107,8 @@ def test_a_measured_indicator_takes_no_reported_figures(bound, reporter_a, depar
 def test_the_dashboard_says_which_figures_are_measured(client, leader, bound):
     client.force_login(leader)
     html = client.get("/").content.decode()
-    assert html.count('data-source="measured"') == 13
-    assert html.count('data-source="reported"') == 3
+    assert html.count('data-source="measured"') == 16
+    assert html.count('data-source="reported"') == 0
 
 
 def test_the_records_behind_a_figure_open_and_download_as_excel(
@@ -129,7 +133,7 @@ def test_the_records_behind_a_figure_open_and_download_as_excel(
 
 
 def test_a_reported_indicator_has_no_records_page(client, leader, bound):
-    indicator = bound.indicators.get(name="运河英才")
+    indicator = bound.indicators.get(name="杰出青年科技工作者资助")
     client.force_login(leader)
     assert client.get(f"/plans/indicators/{indicator.pk}/records/").status_code == 404
 

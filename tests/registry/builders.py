@@ -79,3 +79,21 @@ def make_patent(*, owners=(), **fields):
     for owner in owners:
         PatentOwner.objects.create(patent=patent, organisation=owner)
     return patent
+
+
+def id_number(serial: int | None = None, *, birth: date = date(1985, 6, 1)) -> str:
+    """A 居民身份证号码 whose check character is right, in a region no real person has."""
+    from innoplan.core.identifiers import id_card_check_character
+
+    first17 = f"119901{birth:%Y%m%d}{(next(_serials) if serial is None else serial) % 1000:03d}"
+    return first17 + id_card_check_character(first17)
+
+
+def make_talent(name: str = "张伟", *, number: str | None = None, **fields):
+    from innoplan.registry.models import Talent
+
+    talent = Talent(name=name, **fields)
+    talent.set_id_number(number or id_number())
+    talent.full_clean()
+    talent.save()
+    return talent

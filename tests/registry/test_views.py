@@ -18,6 +18,7 @@ from innoplan.registry.choices import (
     Level,
     PlatformKind,
     QualificationKind,
+    RecognitionKind,
 )
 from innoplan.registry.models import (
     Base,
@@ -28,6 +29,9 @@ from innoplan.registry.models import (
     Park,
     Platform,
     Qualification,
+    TalentRecognition,
+    Team,
+    TeamMember,
 )
 from tests.registry.builders import (
     application_number,
@@ -35,6 +39,7 @@ from tests.registry.builders import (
     make,
     make_organisation,
     make_patent,
+    make_talent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +53,9 @@ ROUTES = (
     "base",
     "park",
     "patent",
+    "talent",
+    "talent_recognition",
+    "team",
 )
 
 
@@ -85,7 +93,26 @@ def records(town):
     patent = make_patent(
         owners=[organisation], title="一种智能运河调度方法", strategic_emerging_industry=True
     )
+    talent = make_talent("李明", employer=organisation)
+    recognition = make(
+        TalentRecognition,
+        talent=talent,
+        kind=RecognitionKind.CANAL_TALENT,
+        tier="leading",
+        valid_from=date(2023, 5, 1),
+    )
+    team = make(
+        Team,
+        name="智云算法团队",
+        organisation=organisation,
+        recognition_year=2024,
+        valid_from=date(2024, 6, 1),
+    )
+    TeamMember.objects.create(team=team, talent=talent, is_leader=True)
     return {
+        "talent": talent,
+        "talent_recognition": recognition,
+        "team": team,
         "patent": patent,
         "organisation": organisation,
         "qualification": qualification,
@@ -403,6 +430,14 @@ def _grow(records, town, n: int) -> None:
         )
         make(Park, name=f"园区{i}", town=town, valid_from=date(2022, 1, 1))
         make_patent(owners=[organisation, other], title=f"专利{i}")
+        talent = make_talent(f"人才{i}", employer=other)
+        make(
+            TalentRecognition,
+            talent=talent,
+            kind=RecognitionKind.YOUNG_SCIENTIST,
+            valid_from=date(2022, 1, 1),
+        )
+        make(Team, name=f"团队{i}", recognition_year=2022, valid_from=date(2022, 3, 1))
 
 
 @pytest.mark.parametrize("route", ROUTES)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from innoplan.core.chinese import pinyin_initials
 from innoplan.core.identifiers import (
     credit_code_check_character,
+    id_card_check_character,
     organisation_code_check_character,
     patent_check_character,
 )
@@ -24,12 +25,14 @@ from innoplan.metrics.services import metric_snapshots_invalidate
 from innoplan.registry import validity
 from innoplan.registry.choices import (
     BaseKind,
+    CanalTalentTier,
     Industry,
     Level,
     OrganisationKind,
     PatentKind,
     PlatformKind,
     QualificationKind,
+    RecognitionKind,
 )
 from innoplan.registry.models import (
     Base,
@@ -42,8 +45,16 @@ from innoplan.registry.models import (
     PatentOwner,
     Platform,
     Qualification,
+    Talent,
+    TalentRecognition,
+    Team,
+    TeamMember,
 )
 
+# Demo ID-card numbers use a region code no real person has (1199xx is not assigned).
+DEMO_ID_REGION = "119901"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明", "超", "华", "颖"]
 WORDS = [
     "智云",
     "星河",
@@ -315,6 +326,48 @@ class DemoRegistry:
             return owner
         return self.rng.choice(owners)
 
+    def talent(self, day: date) -> Talent:
+        """A person working at an enterprise of the district, with an invented ID number."""
+        self.serial += 1
+        birth = self.day_in(date(1965, 1, 1), date(1998, 12, 31))
+        first17 = f"{DEMO_ID_REGION}{birth:%Y%m%d}{self.serial % 1000:03d}"
+        person = Talent(
+            name=self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, 2)),
+            employer=self.rng.choice(self.patent_holders or self.organisations or [None]),
+            title=self.rng.choice(["首席科学家", "技术总监", "研究员", "高级工程师", "教授"]),
+        )
+        person.set_id_number(first17 + id_card_check_character(first17))
+        self.talent_rows.append(person)
+        return person
+
+    def recognised(self, kind):
+        def make(values, baseline):
+            def recognise(day):
+                tier = ""
+                if kind == RecognitionKind.CANAL_TALENT:
+                    tier = self.rng.choices(CanalTalentTier.values, weights=[1, 4, 10])[0]
+                self.recognition_rows.append(
+                    TalentRecognition(talent=self.talent(day), kind=kind, tier=tier, valid_from=day)
+                )
+
+            self.stock(values, baseline, recognise)
+
+        return make
+
+    def innovation_teams(self, values, baseline):
+        def team(day):
+            host = self.rng.choice(self.patent_holders or self.organisations)
+            row = Team(
+                name=f"{host.name[:-8]}创新团队{len(self.team_rows) + 1:02d}",
+                organisation=host,
+                recognition_year=day.year,
+                valid_from=day,
+            )
+            members = [self.talent(day) for _ in range(self.rng.randrange(3, 6))]
+            self.team_rows.append((row, members))
+
+        self.stock(values, baseline, team)
+
     # --- writing ----------------------------------------------------------------------------
 
     def save(self) -> int:
@@ -329,6 +382,17 @@ class DemoRegistry:
         PatentOwner.objects.bulk_create(
             [PatentOwner(patent=p, organisation=o) for p, o in self.patent_rows], batch_size=500
         )
+        Talent.objects.bulk_create(self.talent_rows, batch_size=500)
+        TalentRecognition.objects.bulk_create(self.recognition_rows, batch_size=500)
+        Team.objects.bulk_create([team for team, _ in self.team_rows], batch_size=500)
+        TeamMember.objects.bulk_create(
+            [
+                TeamMember(team=team, talent=talent, is_leader=index == 0)
+                for team, members in self.team_rows
+                for index, talent in enumerate(members)
+            ],
+            batch_size=500,
+        )
         metric_snapshots_invalidate(since=None)
         return (
             len(self.organisations)
@@ -337,6 +401,9 @@ class DemoRegistry:
             + sum(len(r) for r in self.rows.values())
             + len(self.fund_rows)
             + len(self.patent_rows)
+            + len(self.talent_rows)
+            + len(self.recognition_rows)
+            + len(self.team_rows)
         )
 
     platform_rows: list
@@ -344,6 +411,9 @@ class DemoRegistry:
     fund_rows: list
     patent_rows: list
     patent_holders: list
+    talent_rows: list
+    recognition_rows: list
+    team_rows: list
 
 
 MUNICIPAL_KINDS = [
@@ -368,6 +438,7 @@ def demo_registry_build(*, paths: dict[str, tuple], today: date, baseline_on: da
     demo.towns = list(towns)
     demo.platform_rows, demo.rows, demo.fund_rows = [], {}, []
     demo.patent_rows, demo.patent_holders = [], []
+    demo.talent_rows, demo.recognition_rows, demo.team_rows = [], [], []
     builders = {
         "research_institutions": demo.research_institutions,
         "high_tech_enterprises": demo.qualified(QualificationKind.HIGH_TECH),
@@ -385,6 +456,9 @@ def demo_registry_build(*, paths: dict[str, tuple], today: date, baseline_on: da
         ),
         "featured_parks": demo.named(Park, "通州特色产业园区", industry=Industry.DIGITAL_ECONOMY),
         "high_value_patents": demo.high_value_patents,
+        "canal_talents": demo.recognised(RecognitionKind.CANAL_TALENT),
+        "young_scientists": demo.recognised(RecognitionKind.YOUNG_SCIENTIST),
+        "innovation_teams": demo.innovation_teams,
     }
     for key, build in builders.items():
         if key in paths:

@@ -20,6 +20,7 @@ from innoplan.registry.choices import (
     OrganisationKind,
     PlatformKind,
     QualificationKind,
+    RecognitionKind,
 )
 
 
@@ -169,6 +170,30 @@ METRICS: dict[str, Metric] = {
             "个",
             _("特色产业园区 recognised and not delisted on the day."),
             lambda d: registry.parks_valid(as_of=d),
+        ),
+        Metric(
+            "canal_talents",
+            _("Canal talents"),
+            "名",
+            _(
+                "People holding a 运河英才 recognition of any tier (杰出, 领军, 青年) in force on "
+                "the day; each person once."
+            ),
+            lambda d: registry.talents_recognised(kind=RecognitionKind.CANAL_TALENT, as_of=d),
+        ),
+        Metric(
+            "innovation_teams",
+            _("Outstanding innovation teams"),
+            "个",
+            _("优秀科技创新团队 recognised and still recognised on the day."),
+            lambda d: registry.teams_valid(as_of=d),
+        ),
+        Metric(
+            "young_scientists",
+            _("Outstanding young scientists"),
+            "名",
+            _("People recognised as 杰出青年科技工作者 whose recognition is in force on the day."),
+            lambda d: registry.talents_recognised(kind=RecognitionKind.YOUNG_SCIENTIST, as_of=d),
         ),
         Metric(
             "high_value_patents",

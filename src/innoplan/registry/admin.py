@@ -2,12 +2,14 @@
 come through imports). The model's own ``clean`` applies here too: credit-code checks, towns,
 validity dates and the qualification expiry rule."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
+from innoplan.core.identifiers import id_card_problem
 from innoplan.registry.models import (
     TOWN_KINDS,
     Base,
@@ -20,6 +22,10 @@ from innoplan.registry.models import (
     PatentOwner,
     Platform,
     Qualification,
+    Talent,
+    TalentRecognition,
+    Team,
+    TeamMember,
 )
 
 
@@ -210,3 +216,68 @@ class PatentAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+
+class TalentForm(forms.ModelForm):
+    """The ID-card number is typed in full, checked, and kept only encrypted; on a change form
+    an empty box keeps the number already recorded."""
+
+    id_number = forms.CharField(label=_("ID card number"), max_length=18, required=False)
+
+    class Meta:
+        model = Talent
+        fields = ("name", "id_number", "employer", "title")
+
+    def clean_id_number(self):
+        number = self.cleaned_data["id_number"].strip()
+        if not number:
+            if self.instance.pk is None:
+                raise forms.ValidationError(_("Give the ID card number."))
+            return ""
+        problem = id_card_problem(number)
+        if problem:
+            raise forms.ValidationError(_("ID card number %(problem)s.") % {"problem": problem})
+        others = Talent.objects.with_id_number(number).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A person with this ID card number is recorded."))
+        return number
+
+    def _post_clean(self):
+        if self.cleaned_data.get("id_number"):
+            self.instance.set_id_number(self.cleaned_data["id_number"])
+        super()._post_clean()
+
+
+class TalentRecognitionInline(admin.TabularInline):
+    model = TalentRecognition
+    fields = ("kind", "tier", "certificate_no", "valid_from", "valid_to")
+    extra = 0
+
+
+@admin.register(Talent)
+class TalentAdmin(admin.ModelAdmin):
+    form = TalentForm
+    list_display = ("name", "id_number_masked", "employer", "title")
+    list_select_related = ("employer",)
+    search_fields = ("name", "employer__name")
+    readonly_fields = ("id_number_masked",)
+    autocomplete_fields = ("employer",)
+    inlines = (TalentRecognitionInline,)
+    fields = ("name", "id_number_masked", "id_number", "employer", "title")
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    fields = ("talent", "is_leader")
+    autocomplete_fields = ("talent",)
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "organisation", "recognition_year", "valid_from", "valid_to")
+    list_filter = (ValidityListFilter, "recognition_year")
+    list_select_related = ("organisation",)
+    search_fields = ("name", "organisation__name")
+    autocomplete_fields = ("organisation",)
+    inlines = (TeamMemberInline,)

@@ -23,5 +23,13 @@ class RegistryConfig(AppConfig):
             models.Base,
             models.Patent,
             models.PatentOwner,
+            models.TalentRecognition,
+            models.Team,
+            models.TeamMember,
         ):
             auditlog.register(model, exclude_fields=["created", "updated"])
+        # The log keeps the masked number only; unmasking is logged as an access.
+        auditlog.register(
+            models.Talent,
+            exclude_fields=["created", "updated", "id_number_encrypted", "id_number_digest"],
+        )

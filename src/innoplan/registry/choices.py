@@ -89,3 +89,18 @@ class PatentKind(models.TextChoices):
     INVENTION = patents.INVENTION, _("Invention")
     UTILITY_MODEL = "utility_model", _("Utility model")
     DESIGN = "design", _("Design")
+
+
+class RecognitionKind(models.TextChoices):
+    """What a talent is recognised as."""
+
+    CANAL_TALENT = "canal_talent", _("Canal talent (运河英才)")
+    YOUNG_SCIENTIST = "young_scientist", _("Outstanding young scientist")
+
+
+class CanalTalentTier(models.TextChoices):
+    """The three tiers of 运河英才."""
+
+    OUTSTANDING = "outstanding", _("Outstanding (杰出)")
+    LEADING = "leading", _("Leading (领军)")
+    YOUNG = "young", _("Young (青年)")

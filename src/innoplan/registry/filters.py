@@ -15,15 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
-from innoplan.core.identifiers import normalise_patent_application
+from innoplan.core.identifiers import normalise_id_card, normalise_patent_application
 from innoplan.registry.choices import (
     BaseKind,
+    CanalTalentTier,
     Industry,
     Level,
     OrganisationKind,
     PatentKind,
     PlatformKind,
     QualificationKind,
+    RecognitionKind,
 )
 from innoplan.registry.models import (
     TOWN_KINDS,
@@ -35,6 +37,9 @@ from innoplan.registry.models import (
     Patent,
     Platform,
     Qualification,
+    Talent,
+    TalentRecognition,
+    Team,
 )
 
 # What may be pinyin initials: Latin letters and digits only.
@@ -197,3 +202,71 @@ class PatentFilterSet(RegisterFilterSet):
         return super().search_q(text) | Q(
             application_number__icontains=normalise_patent_application(text)
         )
+
+
+# What may be a whole ID-card number typed into a search box.
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def _id_number_q(text: str, path: str = "") -> Q:
+    """A whole ID-card number is found through its keyed digest, never by decrypting."""
+    number = normalise_id_card(text)
+    if ID_NUMBER.fullmatch(number):
+        return Q(**{f"{path}id_number_digest": Talent.digest_of(number)})
+    return Q()
+
+
+class TalentFilterSet(RegisterFilterSet):
+    recognition = django_filters.ChoiceFilter(
+        choices=RecognitionKind.choices,
+        method="filter_recognition",
+        label=_("Holds recognition"),
+        empty_label=_("All"),
+    )
+
+    search_fields = ("name", "employer__name", "title")
+
+    class Meta:
+        model = Talent
+        fields = ["q", "recognition", "as_of"]
+
+    def search_q(self, text):
+        return super().search_q(text) | _id_number_q(text)
+
+    def _holding(self, queryset, **conditions):
+        holds = TalentRecognition.objects.valid_on(self.as_of_or_today()).filter(
+            talent=OuterRef("pk"), **conditions
+        )
+        return queryset.filter(Exists(holds))
+
+    def filter_recognition(self, queryset, name, value):
+        """People holding a recognition of this kind valid on the filter's day."""
+        return self._holding(queryset, kind=value)
+
+    def filter_as_of(self, queryset, name, value):
+        # A person has no dates of their own: they count while a recognition holds.
+        return self._holding(queryset)
+
+
+class TalentRecognitionFilterSet(RegisterFilterSet):
+    kind = _choice(RecognitionKind.choices, _("recognition"))
+    tier = _choice(CanalTalentTier.choices, _("tier"))
+
+    search_fields = ("talent__name", "certificate_no")
+
+    class Meta:
+        model = TalentRecognition
+        fields = ["q", "kind", "tier", "as_of"]
+
+    def search_q(self, text):
+        return super().search_q(text) | _id_number_q(text, "talent__")
+
+
+class TeamFilterSet(RegisterFilterSet):
+    recognition_year = django_filters.NumberFilter(label=_("recognition year"))
+
+    search_fields = ("name", "organisation__name")
+
+    class Meta:
+        model = Team
+        fields = ["q", "recognition_year", "as_of"]

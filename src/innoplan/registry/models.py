@@ -22,9 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.choices import DepartmentKind
 from innoplan.core.chinese import pinyin_initials
+from innoplan.core.crypto import field_cipher
 from innoplan.core.identifiers import (
     credit_code_findings,
+    mask_id_card,
     normalise_credit_code,
+    normalise_id_card,
     normalise_patent_application,
     patent_application_findings,
     patent_type_of,
@@ -33,12 +36,14 @@ from innoplan.core.models import TimeStampedModel
 from innoplan.registry import patents, validity
 from innoplan.registry.choices import (
     BaseKind,
+    CanalTalentTier,
     Industry,
     Level,
     OrganisationKind,
     PatentKind,
     PlatformKind,
     QualificationKind,
+    RecognitionKind,
 )
 
 # Where a record is located: a town (乡镇) or a street office (街道), never a department.
@@ -96,6 +101,17 @@ def ends_on(label, help_text=None) -> models.DateField:
     )
 
 
+def period_in_order(name: str = "%(class)s_period_in_order") -> models.CheckConstraint:
+    """An end needs a start before it; a missing start (never in force) has no end. A model
+    whose class name makes the default name longer than 30 characters passes its own."""
+    return models.CheckConstraint(
+        name=name,
+        condition=models.Q(valid_to__isnull=True)
+        | (models.Q(valid_from__isnull=False) & models.Q(valid_to__gt=models.F("valid_from"))),
+        violation_error_message=_("The end date must be after the start date."),
+    )
+
+
 class ValidityPeriod(models.Model):
     """A record that holds from ``valid_from`` up to, but not including, ``valid_to``; no end
     date means it still holds. Concrete models redeclare the two fields to name them in their
@@ -108,18 +124,7 @@ class ValidityPeriod(models.Model):
 
     class Meta:
         abstract = True
-        constraints = [
-            # An end needs a start before it; a missing start (never in force) has no end.
-            models.CheckConstraint(
-                name="%(class)s_period_in_order",
-                condition=models.Q(valid_to__isnull=True)
-                | (
-                    models.Q(valid_from__isnull=False)
-                    & models.Q(valid_to__gt=models.F("valid_from"))
-                ),
-                violation_error_message=_("The end date must be after the start date."),
-            )
-        ]
+        constraints = [period_in_order()]
 
     def is_valid_on(self, day: date) -> bool:
         return validity.holds_on(self.valid_from, self.valid_to, day)
@@ -681,3 +686,193 @@ class PatentOwner(TimeStampedModel):
 
     def __str__(self):
         return f"{self.patent.application_number} — {self.organisation}"
+
+
+class TalentQuerySet(models.QuerySet):
+    def with_id_number(self, number: str):
+        """The talent with this ID-card number, found by its keyed digest (no decryption)."""
+        return self.filter(id_number_digest=Talent.digest_of(number))
+
+
+class Talent(TimeStampedModel):
+    """人才 — a person the plan's talent programmes recognise, identified by the 居民身份证号码
+    (GB 11643), which is stored only encrypted (``core.crypto``), found through its keyed
+    digest and shown masked. Recognitions (``TalentRecognition``) and team memberships
+    (``TeamMember``) carry the dates."""
+
+    name = models.CharField(_("name"), max_length=100)
+    id_number_encrypted = models.TextField(_("ID card number (encrypted)"), editable=False)
+    id_number_digest = models.CharField(
+        _("ID card number digest"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        error_messages={"unique": _("A person with this ID card number is recorded.")},
+    )
+    id_number_masked = models.CharField(_("ID card number"), max_length=18, editable=False)
+    employer = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="talents",
+        verbose_name=_("employer"),
+    )
+    title = models.CharField(_("position or title"), max_length=100, blank=True)
+
+    objects = TalentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent")
+        verbose_name_plural = _("talents")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.id_number_masked})"
+
+    @staticmethod
+    def digest_of(number: str) -> str:
+        return field_cipher().digest(normalise_id_card(number))
+
+    def set_id_number(self, number: str) -> None:
+        """Keep ``number`` encrypted, with its digest and masked form; check it first with
+        ``core.identifiers.id_card_problem``."""
+        number = normalise_id_card(number)
+        cipher = field_cipher()
+        self.id_number_encrypted = cipher.encrypt(number)
+        self.id_number_digest = cipher.digest(number)
+        self.id_number_masked = mask_id_card(number)
+
+    def id_number(self) -> str:
+        """The full number. Only for those allowed to unmask it (``registry.unmask_id_number``),
+        and audited by the caller."""
+        return field_cipher().decrypt(self.id_number_encrypted)
+
+
+class TalentRecognition(ValidityPeriod, TimeStampedModel):
+    """人才认定 — a recognition a talent holds for a while: 运河英才 (with its tier 杰出/领军/
+    青年) or 杰出青年科技工作者."""
+
+    talent = models.ForeignKey(
+        Talent, models.CASCADE, related_name="recognitions", verbose_name=_("talent")
+    )
+    kind = models.CharField(_("recognition"), max_length=30, choices=RecognitionKind.choices)
+    tier = models.CharField(
+        _("tier"),
+        max_length=20,
+        choices=CanalTalentTier.choices,
+        blank=True,
+        help_text=_("Only for 运河英才: 杰出, 领军 or 青年."),
+    )
+    certificate_no = models.CharField(_("certificate number"), max_length=100, blank=True)
+    valid_from = models.DateField(_("recognised on"))
+    valid_to = ends_on(
+        _("expires on"),
+        help_text=_("The first day it no longer counts; empty while it still holds."),
+    )
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("talent recognition")
+        verbose_name_plural = _("talent recognitions")
+        ordering = ["-valid_from", "id"]
+        constraints = [
+            period_in_order("recognition_period_in_order"),
+            # A tier belongs to 运河英才 and 运河英才 always has one.
+            models.CheckConstraint(
+                name="talentrecognition_tier_kind",
+                condition=(models.Q(kind=RecognitionKind.CANAL_TALENT) & ~models.Q(tier=""))
+                | (~models.Q(kind=RecognitionKind.CANAL_TALENT) & models.Q(tier="")),
+                violation_error_message=_("运河英才 needs a tier; other recognitions have none."),
+            ),
+            models.UniqueConstraint(
+                fields=["talent", "kind", "valid_from"], name="talentrecognition_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "valid_from", "valid_to"], name="registry_recog_validity")
+        ]
+
+    def __str__(self):
+        label = self.get_kind_display()
+        if self.tier:
+            label = f"{label}（{self.get_tier_display()}）"
+        return f"{self.talent.name} — {label}"
+
+    def clean(self):
+        errors = self.validity_errors()
+        if self.kind == RecognitionKind.CANAL_TALENT and not self.tier:
+            _add(errors, "tier", gettext("Give the tier of a 运河英才: 杰出, 领军 or 青年."))
+        elif self.kind and self.kind != RecognitionKind.CANAL_TALENT and self.tier:
+            _add(errors, "tier", gettext("Only 运河英才 has a tier; leave it empty."))
+        _raise(errors)
+
+
+class Team(ValidityPeriod, TimeStampedModel):
+    """优秀科技创新团队 — an outstanding science and technology innovation team, recognised in a
+    year and counted until its recognition ends."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("lead organisation"),
+    )
+    recognition_year = models.PositiveSmallIntegerField(_("recognition year"))
+    members = models.ManyToManyField(
+        Talent, through="TeamMember", related_name="teams", verbose_name=_("members")
+    )
+    valid_from = models.DateField(_("recognised on"))
+    valid_to = ends_on(_("recognition ends on"))
+
+    class Meta(ValidityPeriod.Meta):
+        verbose_name = _("innovation team")
+        verbose_name_plural = _("innovation teams")
+        ordering = ["-recognition_year", "name", "id"]
+        constraints = [
+            *ValidityPeriod.Meta.constraints,
+            models.UniqueConstraint(fields=["name", "recognition_year"], name="team_unique_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.recognition_year}）"
+
+    def clean(self):
+        errors = self.validity_errors()
+        if (
+            self.valid_from
+            and self.recognition_year
+            and self.valid_from.year != self.recognition_year
+        ):
+            _add(
+                errors,
+                "valid_from",
+                gettext("A team recognised in %(year)s is recognised on a day of that year.")
+                % {"year": self.recognition_year},
+            )
+        _raise(errors)
+
+
+class TeamMember(TimeStampedModel):
+    """团队成员 — a talent's membership of an innovation team."""
+
+    team = models.ForeignKey(
+        Team, models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
+    talent = models.ForeignKey(
+        Talent, models.CASCADE, related_name="team_memberships", verbose_name=_("talent")
+    )
+    is_leader = models.BooleanField(_("team leader"), default=False)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["team", "-is_leader", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "talent"], name="teammember_unique_member")
+        ]
+
+    def __str__(self):
+        return f"{self.team.name} — {self.talent.name}"

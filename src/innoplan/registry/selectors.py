@@ -39,6 +39,10 @@ from innoplan.registry.models import (
     PatentOwner,
     Platform,
     Qualification,
+    Talent,
+    TalentRecognition,
+    Team,
+    TeamMember,
     valid_on_q,
 )
 from innoplan.registry.patents import INVENTION, PLEDGE_THRESHOLD, maintained_cutoff
@@ -162,6 +166,30 @@ def high_value_invention_patents(*, as_of: date) -> QuerySet[Patent]:
     return Patent.objects.valid_on(as_of).filter(high_value, Exists(owned_here), kind=INVENTION)
 
 
+def talents_recognised(
+    *, kind: str, as_of: date, tiers: Iterable[str] | None = None
+) -> QuerySet[Talent]:
+    """The talents holding a recognition of ``kind`` (运河英才, 杰出青年科技工作者) valid on
+    ``as_of``, of the given 运河英才 tiers (all when None); each person once."""
+    holds = TalentRecognition.objects.valid_on(as_of).filter(kind=kind, talent=OuterRef("pk"))
+    if tiers is not None:
+        holds = holds.filter(tier__in=list(tiers))
+    return Talent.objects.filter(Exists(holds))
+
+
+def recognitions_granted(*, kind: str, year: int, as_of: date) -> QuerySet[TalentRecognition]:
+    """Recognitions of ``kind`` granted in calendar ``year`` up to and including ``as_of``."""
+    last = min(as_of, date(year, 12, 31))
+    return TalentRecognition.objects.filter(
+        kind=kind, valid_from__gte=date(year, 1, 1), valid_from__lte=last
+    )
+
+
+def teams_valid(*, as_of: date) -> QuerySet[Team]:
+    """优秀科技创新团队 recognised and still recognised on ``as_of``."""
+    return Team.objects.valid_on(as_of)
+
+
 # --- list and detail pages -------------------------------------------------------------------
 
 # What a register's list rows show of related records, fetched with the rows.
@@ -171,6 +199,9 @@ _LIST_RELATED: dict[type, tuple[str, ...]] = {
     Platform: ("host",),
     Base: ("host", "town"),
     Park: ("town",),
+    Talent: ("employer",),
+    TalentRecognition: ("talent",),
+    Team: ("organisation",),
 }
 # What a register's rows show of many-to-many records, fetched in one more query.
 _LIST_PREFETCH: dict[type, tuple[str, ...]] = {
@@ -207,8 +238,24 @@ def record(model, *, user, pk):
 
 def register_counts(*, as_of: date) -> dict[type, int]:
     """How many records of each register count on ``as_of``; one query per register."""
-    models = (Organisation, Qualification, Platform, Fund, BrandEvent, Base, Park, Patent)
-    return {model: model.objects.valid_on(as_of).count() for model in models}
+    models = (
+        Organisation,
+        Qualification,
+        Platform,
+        Fund,
+        BrandEvent,
+        Base,
+        Park,
+        Patent,
+        TalentRecognition,
+        Team,
+    )
+    counts = {model: model.objects.valid_on(as_of).count() for model in models}
+    # A person counts while any recognition of theirs holds.
+    counts[Talent] = Talent.objects.filter(
+        Exists(TalentRecognition.objects.valid_on(as_of).filter(talent=OuterRef("pk")))
+    ).count()
+    return counts
 
 
 def audit_entries(obj, *, limit: int = 200):
@@ -220,12 +267,13 @@ def audit_entries(obj, *, limit: int = 200):
 
     condition = Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
     children = {
-        Organisation: (Qualification, "organisation"),
-        Fund: (FundScale, "fund"),
-        Patent: (PatentOwner, "patent"),
-    }.get(type(obj))
-    if children:
-        child, link = children
+        Organisation: [(Qualification, "organisation")],
+        Fund: [(FundScale, "fund")],
+        Patent: [(PatentOwner, "patent")],
+        Talent: [(TalentRecognition, "talent"), (TeamMember, "talent")],
+        Team: [(TeamMember, "team")],
+    }.get(type(obj), [])
+    for child, link in children:
         condition |= Q(
             content_type=ContentType.objects.get_for_model(child),
             object_id__in=child.objects.filter(**{link: obj}).values("pk"),

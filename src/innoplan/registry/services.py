@@ -12,8 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from innoplan.core.identifiers import id_card_problem
 from innoplan.registry import validity
-from innoplan.registry.models import Fund, FundScale, Organisation, Qualification
+from innoplan.registry.models import Fund, FundScale, Organisation, Qualification, Talent
+
+
+def _unmask_allowed(actor) -> None:
+    if not actor.has_perm("registry.unmask_id_number"):
+        raise PermissionDenied(_("You may not see whole ID card numbers."))
 
 
 def _authorise(actor) -> None:
@@ -97,3 +103,36 @@ def fund_scale_amend(*, fund: Fund, effective_on: date, amount: Decimal, actor) 
         scale.full_clean()
         scale.save()
     return scale
+
+
+@transaction.atomic
+def talent_register(
+    *, name: str, id_number: str, employer: Organisation | None = None, title: str = "", actor
+) -> Talent:
+    """Record a person, the ID-card number checked (GB 11643) and kept encrypted. A person
+    already recorded under that number is an error, not a second record."""
+    _authorise(actor)
+    problem = id_card_problem(id_number)
+    if problem:
+        raise ValidationError(
+            {"id_number": _("ID card number %(problem)s.") % {"problem": problem}}
+        )
+    if Talent.objects.with_id_number(id_number).exists():
+        raise ValidationError({"id_number": _("A person with this ID card number is recorded.")})
+    talent = Talent(name=name.strip(), employer=employer, title=title.strip())
+    talent.set_id_number(id_number)
+    with set_actor(actor):
+        talent.full_clean()
+        talent.save()
+    return talent
+
+
+def talent_id_number_reveal(*, talent: Talent, actor) -> str:
+    """The whole ID-card number, for one who may unmask it; recorded in the audit log as an
+    access by ``actor``."""
+    from auditlog.signals import accessed
+
+    _unmask_allowed(actor)
+    with set_actor(actor):
+        accessed.send(sender=Talent, instance=talent)
+    return talent.id_number()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from innoplan.registry.models import (
     Base,
@@ -15,6 +16,9 @@ from innoplan.registry.models import (
     Patent,
     Platform,
     Qualification,
+    Talent,
+    TalentRecognition,
+    Team,
 )
 
 DATE = "Y-m-d"
@@ -134,3 +138,45 @@ class FundScaleTable(tables.Table):
         template_name = "django_tables2/bootstrap5.html"
         attrs = {"class": "table table-sm ip-table"}
         orderable = False
+
+
+class TalentTable(tables.Table):
+    """People are listed with the masked ID number only; the full number is on the detail page,
+    for those allowed to unmask it."""
+
+    name = tables.Column(linkify=_detail("talent"))
+    id_number_masked = tables.Column(verbose_name=_("ID card number"))
+    employer = tables.Column(linkify=_detail("organisation", "employer_id"))
+
+    class Meta(RegisterTable.Meta):
+        model = Talent
+        fields = ("name", "id_number_masked", "employer", "title")
+
+
+class TalentRecognitionTable(RegisterTable):
+    talent = tables.Column(linkify=_detail("talent", "talent_id"), accessor="talent__name")
+    id_number_masked = tables.Column(
+        accessor="talent__id_number_masked", verbose_name=_("ID card number")
+    )
+    kind = tables.Column(linkify=_detail("talent_recognition"))
+
+    class Meta(RegisterTable.Meta):
+        model = TalentRecognition
+        fields = (
+            "talent",
+            "id_number_masked",
+            "kind",
+            "tier",
+            "certificate_no",
+            "valid_from",
+            "valid_to",
+        )
+
+
+class TeamTable(RegisterTable):
+    name = tables.Column(linkify=_detail("team"))
+    organisation = tables.Column(linkify=_detail("organisation", "organisation_id"))
+
+    class Meta(RegisterTable.Meta):
+        model = Team
+        fields = ("name", "organisation", "recognition_year", "valid_from", "valid_to")

@@ -30,4 +30,18 @@ urlpatterns = [
     path("parks/<int:pk>/", views.ParkDetailView.as_view(), name="park_detail"),
     path("patents/", views.PatentListView.as_view(), name="patent_list"),
     path("patents/<int:pk>/", views.PatentDetailView.as_view(), name="patent_detail"),
+    path("talents/", views.TalentListView.as_view(), name="talent_list"),
+    path("talents/<int:pk>/", views.TalentDetailView.as_view(), name="talent_detail"),
+    path(
+        "talent-recognitions/",
+        views.TalentRecognitionListView.as_view(),
+        name="talent_recognition_list",
+    ),
+    path(
+        "talent-recognitions/<int:pk>/",
+        views.TalentRecognitionDetailView.as_view(),
+        name="talent_recognition_detail",
+    ),
+    path("teams/", views.TeamListView.as_view(), name="team_list"),
+    path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
 ]

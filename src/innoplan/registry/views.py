@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 
 from innoplan.core.audit import audit_rows
 from innoplan.core.excel import xlsx_response
-from innoplan.registry import filters, selectors, tables
+from innoplan.registry import filters, selectors, services, tables
 from innoplan.registry.models import (
     Base,
     BrandEvent,
@@ -29,6 +29,9 @@ from innoplan.registry.models import (
     Patent,
     Platform,
     Qualification,
+    Talent,
+    TalentRecognition,
+    Team,
 )
 
 PER_PAGE = 50
@@ -43,6 +46,9 @@ ROUTES: dict[type[models.Model], str] = {
     Base: "base",
     Park: "park",
     Patent: "patent",
+    Talent: "talent",
+    TalentRecognition: "talent_recognition",
+    Team: "team",
 }
 # Fields a reader does not need on a detail page.
 HIDDEN_FIELDS = {"id", "created", "updated"}
@@ -154,10 +160,15 @@ class RegisterDetailView(RegisterView):
     """One record: its fields, the records entered with it, its change history."""
 
     def get(self, request, pk):
+        return self.render_detail(request, self.get_object(request, pk))
+
+    def get_object(self, request, pk):
         try:
-            obj = selectors.record(self.model, user=request.user, pk=pk)
+            return selectors.record(self.model, user=request.user, pk=pk)
         except self.model.DoesNotExist:
             raise Http404 from None
+
+    def render_detail(self, request, obj, **context):
         return render(
             request,
             "registry/record_detail.html",
@@ -165,11 +176,16 @@ class RegisterDetailView(RegisterView):
                 "object": obj,
                 "title": _title(self.model),
                 "list_url": reverse(f"registry:{self.route}_list"),
-                "fields": _field_rows(obj),
+                "fields": self.fields(obj, **context) + _field_rows(obj),
                 "related": [{"title": title, "table": table} for title, table in self.related(obj)],
                 "audit": audit_rows(selectors.audit_entries(obj)),
+                **context,
             },
         )
+
+    def fields(self, obj, **context) -> list[dict]:
+        """Rows shown before the record's editable fields."""
+        return []
 
     def related(self, obj) -> list[tuple[str, object]]:
         """(heading, table) of the records shown with this one."""
@@ -200,6 +216,16 @@ class OrganisationDetailView(RegisterDetailView):
                 tables.PlatformTable(
                     obj.platforms.select_related("host"), exclude=("host",), orderable=False
                 ),
+            ),
+            (
+                _title(Patent),
+                tables.PatentTable(
+                    obj.patents.prefetch_related("owners"), exclude=("owners",), orderable=False
+                ),
+            ),
+            (
+                _title(Talent),
+                tables.TalentTable(obj.talents.all(), exclude=("employer",), orderable=False),
             ),
         ]
 
@@ -281,5 +307,78 @@ class PatentDetailView(RegisterDetailView):
             (
                 capfirst(Patent._meta.get_field("owners").verbose_name),
                 tables.OrganisationTable(obj.owners.select_related("town"), orderable=False),
+            )
+        ]
+
+
+class TalentListView(RegisterListView):
+    model = Talent
+    filterset_class = filters.TalentFilterSet
+    table_class = tables.TalentTable
+
+
+class TalentDetailView(RegisterDetailView):
+    """A person: the masked ID number, and for those allowed a button that shows the whole
+    number once (POST), each time recorded in the audit log as an access."""
+
+    model = Talent
+
+    def post(self, request, pk):
+        talent = self.get_object(request, pk)
+        number = services.talent_id_number_reveal(talent=talent, actor=request.user)
+        return self.render_detail(request, talent, id_number=number)
+
+    def fields(self, obj, id_number=None, **context):
+        return [
+            {
+                "label": _("ID card number"),
+                "value": id_number or obj.id_number_masked,
+                "unmask": id_number is None
+                and self.request.user.has_perm("registry.unmask_id_number"),
+            }
+        ]
+
+    def related(self, obj):
+        return [
+            (
+                _title(TalentRecognition),
+                tables.TalentRecognitionTable(
+                    obj.recognitions.select_related("talent"),
+                    exclude=("talent", "id_number_masked"),
+                    orderable=False,
+                ),
+            ),
+            (
+                _title(Team),
+                tables.TeamTable(obj.teams.select_related("organisation"), orderable=False),
+            ),
+        ]
+
+
+class TalentRecognitionListView(RegisterListView):
+    model = TalentRecognition
+    filterset_class = filters.TalentRecognitionFilterSet
+    table_class = tables.TalentRecognitionTable
+
+
+class TalentRecognitionDetailView(RegisterDetailView):
+    model = TalentRecognition
+
+
+class TeamListView(RegisterListView):
+    model = Team
+    filterset_class = filters.TeamFilterSet
+    table_class = tables.TeamTable
+
+
+class TeamDetailView(RegisterDetailView):
+    model = Team
+
+    def related(self, obj):
+        members = Talent.objects.filter(team_memberships__team=obj).select_related("employer")
+        return [
+            (
+                capfirst(Team._meta.get_field("members").verbose_name),
+                tables.TalentTable(members.order_by("-team_memberships__is_leader", "name")),
             )
         ]
