@@ -53,9 +53,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "ninja",
-    "import_export",
-    "django_tasks",
-    "django_tasks_db",
     "innoplan.core",
     "innoplan.accounts",
     "innoplan.registry",
@@ -63,6 +60,11 @@ INSTALLED_APPS = [
     "innoplan.plans",
     "innoplan.dashboard",
     "innoplan.demo",
+    # After the project's apps, so that `innoplan import` is the registry's command, not
+    # django-import-export's.
+    "import_export",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from innoplan.metrics.services import metric_snapshots_invalidate
+from innoplan.registry.changes import batch_finished, current_batch
 
 DATE_FIELDS_ATTR = "_metrics_dates_before"
 
@@ -29,7 +30,18 @@ def _remember(sender, instance, **kwargs):
 def _invalidate(sender, instance, **kwargs):
     touched = _dates(instance) + getattr(instance, DATE_FIELDS_ATTR, [])
     since = min(touched) if touched else None
+    batch = current_batch()
+    if batch is not None:
+        batch.touch(since)  # one invalidation when the batch ends
+        return
     transaction.on_commit(lambda: metric_snapshots_invalidate(since=since))
+
+
+def _invalidate_batch(sender, since, **kwargs):
+    transaction.on_commit(lambda: metric_snapshots_invalidate(since=since))
+
+
+batch_finished.connect(_invalidate_batch, dispatch_uid="metrics-registry-batch")
 
 
 for model in apps.get_app_config("registry").get_models():
