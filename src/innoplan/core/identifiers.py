@@ -86,6 +86,8 @@ def _clean(text: str) -> str:
     zero-width spaces and byte-order marks that Excel cells carry). Touches nothing else, so
     that applying it twice changes nothing more."""
     text = text.translate(_CLEAN_TABLE)
+    if text.isascii() and text.isalnum():
+        return text  # the usual case: nothing to strip
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 

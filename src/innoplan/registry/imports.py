@@ -185,6 +185,7 @@ def _run(register: str, table: Table, *, apply: bool, actor, progress: Progress 
     resource_class = resource_for(register)
     prepared = _prepare(resource_class, table)
     resource = resource_class()
+    resource.actor = actor
     total = len(prepared.sheet_rows)
 
     def tick(number: int) -> None:
@@ -209,6 +210,10 @@ def _run(register: str, table: Table, *, apply: bool, actor, progress: Progress 
             warnings=prepared.warnings,
         )
         report.applied = apply and not report.has_errors
+        counts = report.counts()
+        if report.applied and counts[NEW] + counts[UPDATE]:
+            # Rows written in batches send no save signals: the batch says it changed.
+            batch.touch(None)
         batch.touched = batch.touched and report.applied  # a check or a refusal wrote nothing
     return report
 

@@ -485,12 +485,19 @@ class RegisterResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
-        skip_html_diff = True
+        # Rows are written in batches. Whether a row changes anything is decided from a
+        # snapshot of the record's columns (``skip_row``), not from import-export's diff,
+        # which copies every record twice; the import's audit entry lists what changed.
+        skip_diff = True
+        use_bulk = True
+        batch_size = 1000
         instance_loader_class = KeyedInstanceLoader
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.row_warnings: dict[int, list[tuple[str, str]]] = {}
+        self.row_changes: dict[int, dict[str, list]] = {}  # row -> field -> [before, after]
+        self.current_row = 0
         self.first_row_of_key: dict[tuple, int] = {}
         self.duplicates: dict[int, int] = {}
 
@@ -551,6 +558,7 @@ class RegisterResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         number = kwargs["row_number"]
+        self.current_row = number
         if number in self.duplicates:
             sheet_rows = kwargs.get("sheet_rows") or {}
             first = self.duplicates[number]
@@ -573,14 +581,125 @@ class RegisterResource(resources.ModelResource):
             progress(kwargs["row_number"])
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """As import-export's, except that a column whose cell could not be read reports only
-        that, not also what the model makes of the value left empty."""
-        # Copied first: import-export extends these very lists with the model's errors.
+        """The model's own validation, except what the import has settled already: a column
+        whose cell could not be read reports only that; records found by a look-up exist;
+        the match key is unique (the loader and the duplicate check see to it, and the
+        database constraint stays the backstop); ``clean`` checks the dates' order."""
         own = {name: list(errors) for name, errors in (import_validation_errors or {}).items()}
+        exclude = set(own) | {
+            f.attribute for f in self.get_import_fields() if isinstance(f.widget, Lookup)
+        }
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError({**error.error_dict, **own}) from None
+        if own:
+            raise ValidationError(own)
+
+    SNAPSHOT_SKIP = frozenset({"id", "created", "updated"})
+
+    def _snapshot(self, instance) -> dict:
+        return {
+            f.attname: getattr(instance, f.attname)
+            for f in instance._meta.concrete_fields
+            if f.name not in self.SNAPSHOT_SKIP
+        }
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._before = None if new else self._snapshot(instance)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged when every column of the matched record keeps its value; a changed
+        row's before and after are kept for the import's audit entry."""
+        if import_validation_errors or instance.pk is None or instance._before is None:
+            return False
+        after = self._snapshot(instance)
+        changed = {
+            name: [instance._before[name], value]
+            for name, value in after.items()
+            if instance._before.get(name) != value
+        }
+        if changed:
+            self.row_changes[self.current_row] = changed
+        return not changed
+
+    def get_bulk_update_fields(self):
+        return [
+            f.name
+            for f in self._meta.model._meta.concrete_fields
+            if not f.primary_key and f.name != "created"
+        ]
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is not None and hasattr(instance, "updated"):
+            instance.updated = timezone.now()  # bulk_update does not touch auto_now fields
+        if self._meta.use_bulk:
+            instance._import_row = self.current_row
+
+    # -- the audit log for rows written in batches ---
+
+    actor = None  # who runs the import; set by registry.imports
+
+    def _log_fields(self) -> list:
+        from auditlog.registry import auditlog
+
+        config = auditlog.get_model_fields(self._meta.model)
+        excluded = {*config["exclude_fields"], "id"}
+        return [f for f in self._meta.model._meta.concrete_fields if f.name not in excluded]
+
+    def _log(self, instances, action) -> None:
+        """One audit entry per record, as django-auditlog writes for a single save, written
+        in one batch: creations with every logged field, updates with what changed."""
+        from auditlog.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(self._meta.model)
+        fields = self._log_fields()
+        names = {f.name for f in fields} | {f.attname for f in fields}
+        now = timezone.now()
+        entries = []
+        for instance in instances:
+            if action == LogEntry.Action.CREATE:
+                changes = {f.name: ["None", str(getattr(instance, f.attname))] for f in fields}
+            else:
+                changes = {
+                    name: [str(before), str(after)]
+                    for name, (before, after) in self.row_changes.get(
+                        getattr(instance, "_import_row", 0), {}
+                    ).items()
+                    if name in names
+                }
+            entries.append(
+                LogEntry(
+                    content_type=content_type,
+                    object_pk=str(instance.pk),
+                    object_id=instance.pk,
+                    object_repr=str(instance)[:1000],
+                    action=action,
+                    changes=changes,
+                    changes_text="",
+                    actor=self.actor,
+                    timestamp=now,
+                    additional_data={"import": self.register},
+                )
+            )
+        LogEntry.objects.bulk_create(entries, batch_size=self._meta.batch_size)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        from auditlog.models import LogEntry
+
+        instances = list(self.create_instances)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+        if instances and instances[0].pk is not None:
+            self._log(instances, LogEntry.Action.CREATE)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        from auditlog.models import LogEntry
+
+        instances = list(self.update_instances)
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size, result)
+        if instances:
+            self._log(instances, LogEntry.Action.UPDATE)
 
     def warn(self, number: int, column: str, message: str) -> None:
         self.row_warnings.setdefault(number, []).append((column, message))
@@ -824,6 +943,7 @@ class PatentResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Patent
+        use_bulk = False  # its related rows are written once the record has its id
         fields = (
             "application_number",
             "title_",
@@ -863,13 +983,18 @@ class PatentResource(RegisterResource):
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if original.pk is not None:
-            current = set(original.owners.values_list("pk", flat=True))
-            if current != {o.pk for o in instance._owners}:
-                return False
-        elif instance.pk is None:
+        unchanged = super().skip_row(instance, original, row, import_validation_errors)
+        if instance.pk is None or import_validation_errors:
             return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+        current = set(instance.owners.values_list("pk", flat=True))
+        wanted = {o.pk for o in instance._owners}
+        if current != wanted:
+            self.row_changes.setdefault(self.current_row, {})["owners"] = [
+                sorted(current),
+                sorted(wanted),
+            ]
+            return False
+        return unchanged
 
     def after_save_instance(self, instance, row, **kwargs):
         wanted = {o.pk for o in instance._owners}
@@ -1026,6 +1151,7 @@ class TeamResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Team
+        use_bulk = False  # its related rows are written once the record has its id
         fields = ("name", "organisation", "recognition_year", "valid_from", "valid_to", "members")
         import_id_fields = ("name", "recognition_year")
 
@@ -1049,16 +1175,19 @@ class TeamResource(RegisterResource):
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if original.pk is None:
+        unchanged = super().skip_row(instance, original, row, import_validation_errors)
+        if instance.pk is None or import_validation_errors:
             return False
         current = list(
-            TeamMember.objects.filter(team=original)
+            TeamMember.objects.filter(team=instance)
             .order_by("-is_leader", "id")
             .values_list("talent_id", flat=True)
         )
-        if current != [m.pk for m in instance._members]:
+        wanted = [m.pk for m in instance._members]
+        if current != wanted:
+            self.row_changes.setdefault(self.current_row, {})["members"] = [current, wanted]
             return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+        return unchanged
 
     def after_save_instance(self, instance, row, **kwargs):
         TeamMember.objects.filter(team=instance).delete()
@@ -1098,6 +1227,7 @@ class FundResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Fund
+        use_bulk = False  # its related rows are written once the record has its id
         fields = ("name", "manager", "valid_from", "valid_to", "scale", "scale_on")
         import_id_fields = ("name",)
 
@@ -1122,9 +1252,13 @@ class FundResource(RegisterResource):
         return current is None or current.amount != instance._scale
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or self._scale_changes(instance):
+        unchanged = super().skip_row(instance, original, row, import_validation_errors)
+        if import_validation_errors or instance.pk is None:
             return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+        if self._scale_changes(instance):
+            self.row_changes.setdefault(self.current_row, {})["scale"] = [None, instance._scale]
+            return False
+        return unchanged
 
     def after_save_instance(self, instance, row, **kwargs):
         FundScale.objects.update_or_create(
