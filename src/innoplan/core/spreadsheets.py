@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,8 +33,22 @@ MAX_INFLATION = 100
 XML_HEAD_BYTES = 4096
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a message for ``makemessages`` without importing Django."""
+    return message
+
+
 class SpreadsheetError(ValueError):
-    """The file cannot be read as a table; the message says why and what to do."""
+    """The file cannot be read as a table; the message says why and what to do. ``str()``
+    is English; ``render(gettext)`` is the reader's language."""
+
+    def __init__(self, template: str, **params: object):
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
+
+    def render(self, translate: Callable[[str], str]) -> str:
+        text = translate(self.template)
+        return text % self.params if self.params else text
 
 
 @dataclass
@@ -50,16 +64,22 @@ def _check_zip(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise SpreadsheetError("the file is damaged: it is not a readable .xlsx workbook") from exc
+        raise SpreadsheetError(
+            gettext_noop("the file is damaged: it is not a readable .xlsx workbook")
+        ) from exc
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise SpreadsheetError(
-            "the file is not an Excel workbook (a Word or other Office file?); "
-            "save it from Excel, WPS or LibreOffice as .xlsx"
+            gettext_noop(
+                "the file is not an Excel workbook (a Word or other Office file?); "
+                "save it from Excel, WPS or LibreOffice as .xlsx"
+            )
         )
     inflated = sum(m.file_size for m in members)
     if inflated > MAX_INFLATION * max(len(data), 1024 * 1024):
-        raise SpreadsheetError("the workbook inflates to an implausible size and is refused")
+        raise SpreadsheetError(
+            gettext_noop("the workbook inflates to an implausible size and is refused")
+        )
     for member in members:
         if not member.filename.endswith((".xml", ".rels")):
             continue
@@ -67,8 +87,10 @@ def _check_zip(data: bytes) -> None:
             head = part.read(XML_HEAD_BYTES)
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise SpreadsheetError(
-                "the workbook declares XML entities, which no spreadsheet program writes; "
-                "it is refused as unsafe"
+                gettext_noop(
+                    "the workbook declares XML entities, which no spreadsheet program writes; "
+                    "it is refused as unsafe"
+                )
             )
 
 
@@ -88,7 +110,9 @@ def _rectangle(raw: Sequence[Sequence[object]]) -> tuple[list[str], list[list[ob
     while rows and all(v in ("", None) for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise SpreadsheetError("the sheet is empty: the first row must hold the column headers")
+        raise SpreadsheetError(
+            gettext_noop("the sheet is empty: the first row must hold the column headers")
+        )
     headers = [str(h).strip() if h not in (None, "") else "" for h in rows[0]]
     while headers and headers[-1] == "":
         headers.pop()
@@ -107,7 +131,9 @@ def _read_xlsx(data: bytes) -> Table:
         sheet = workbook.get_sheet_by_index(0)
         raw = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise SpreadsheetError(f"the workbook cannot be read ({exc})") from exc
+        raise SpreadsheetError(
+            gettext_noop("the workbook cannot be read (%(reason)s)"), reason=str(exc)
+        ) from exc
     headers, rows = _rectangle(raw)
     return Table(headers=headers, rows=rows, source="xlsx")
 
@@ -120,7 +146,7 @@ def _decode(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else "gbk"
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetError("the .csv file is neither UTF-8 nor GBK text")
+    raise SpreadsheetError(gettext_noop("the .csv file is neither UTF-8 nor GBK text"))
 
 
 def _read_csv(data: bytes) -> Table:
@@ -132,7 +158,9 @@ def _read_csv(data: bytes) -> Table:
     try:
         raw = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
-        raise SpreadsheetError(f"the .csv file cannot be read ({exc})") from exc
+        raise SpreadsheetError(
+            gettext_noop("the .csv file cannot be read (%(reason)s)"), reason=str(exc)
+        ) from exc
     headers, rows = _rectangle(raw)
     return Table(headers=headers, rows=rows, source="csv", encoding=encoding)
 
@@ -141,24 +169,31 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
     """The first sheet of an uploaded .xlsx or .csv as headers and rows."""
     if len(data) > max_bytes:
         raise SpreadsheetError(
-            f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-            f"{max_bytes / 1024 / 1024:.1f} MB — split it into smaller files"
+            gettext_noop(
+                "the file is %(size)s MB; the limit is %(limit)s MB — split it into smaller files"
+            ),
+            size=f"{len(data) / 1024 / 1024:.1f}",
+            limit=f"{max_bytes / 1024 / 1024:.1f}",
         )
     if not data:
-        raise SpreadsheetError("the file is empty")
+        raise SpreadsheetError(gettext_noop("the file is empty"))
     name = filename.lower()
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data)
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise SpreadsheetError(
-            "this is an old-style .xls (or other binary Office) file; save it as .xlsx first"
+            gettext_noop(
+                "this is an old-style .xls (or other binary Office) file; save it as .xlsx first"
+            )
         )
     if name.endswith((".xlsx", ".xlsm")):
-        raise SpreadsheetError("the file is named .xlsx but is not an Excel workbook")
+        raise SpreadsheetError(gettext_noop("the file is named .xlsx but is not an Excel workbook"))
     if b"\x00" in data[:8192]:
-        raise SpreadsheetError("the file is not a spreadsheet: upload an .xlsx or .csv file")
+        raise SpreadsheetError(
+            gettext_noop("the file is not a spreadsheet: upload an .xlsx or .csv file")
+        )
     if not name.endswith((".csv", ".txt")):
-        raise SpreadsheetError("upload an .xlsx or .csv file")
+        raise SpreadsheetError(gettext_noop("upload an .xlsx or .csv file"))
     return _read_csv(data)
 
 

@@ -123,7 +123,7 @@ def read_upload(data: bytes, filename: str) -> Table:
     try:
         return read_table(data, filename, max_bytes=settings.INNOPLAN_IMPORT_MAX_BYTES)
     except SpreadsheetError as error:
-        raise ImportFileError(str(error)) from error
+        raise ImportFileError(error.render(_)) from error
 
 
 @dataclass
