@@ -281,6 +281,22 @@ def test_an_active_user_stays_logged_in(client, leader):
     assert _logged_in(client)
 
 
+def test_a_page_view_within_a_minute_of_the_last_writes_nothing(client, leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leader)
+    client.get(reverse("dashboard:home"))
+    _seen_ago(client, 10)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("dashboard:home")).status_code == 200
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+    assert writes == []
+    assert _logged_in(client)
+
+
 def test_the_idle_timeout_is_at_least_a_minute():
     assert settings.SESSION_IDLE_TIMEOUT >= 60
 

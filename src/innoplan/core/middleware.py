@@ -9,6 +9,10 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 LAST_SEEN_KEY = "innoplan_last_seen"
+# The last-seen time is written when it has moved this far: a page view that writes nothing
+# else then writes nothing at all, so on SQLite it does not queue behind a long import for
+# the database's single write lock. A session may end up to this much before its idle limit.
+TOUCH_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -24,7 +28,8 @@ class IdleTimeoutMiddleware:
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN_KEY] = now
+            if now - last_seen >= TOUCH_SECONDS or LAST_SEEN_KEY not in request.session:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 
