@@ -16,6 +16,7 @@ from innoplan.registry.models import (
     BrandEvent,
     Fund,
     FundScale,
+    ImportJob,
     Organisation,
     Park,
     Patent,
@@ -281,3 +282,24 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ("name", "organisation__name")
     autocomplete_fields = ("organisation",)
     inlines = (TeamMemberInline,)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Import jobs are evidence of what was loaded: readable here, changed only by the
+    import pages."""
+
+    list_display = ("file_name", "register", "status", "rows_total", "created_by", "created")
+    list_filter = ("register", "status")
+    list_select_related = ("created_by",)
+    search_fields = ("file_name",)
+    exclude = ("report",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -33,3 +33,8 @@ class RegistryConfig(AppConfig):
             models.Talent,
             exclude_fields=["created", "updated", "id_number_encrypted", "id_number_digest"],
         )
+        # An import's batch record: who uploaded and who confirmed which file, and how it
+        # ended. The rows' outcomes stay in the job's report, not in the log.
+        auditlog.register(
+            models.ImportJob, exclude_fields=["created", "updated", "rows_done", "report"]
+        )

@@ -876,3 +876,81 @@ class TeamMember(TimeStampedModel):
 
     def __str__(self):
         return f"{self.team.name} — {self.talent.name}"
+
+
+def _register_choices() -> list[tuple[str, str]]:
+    # Called, not imported at module load: the resources import these models.
+    from innoplan.registry.resources import RESOURCES
+
+    return [(register, resource.title) for register, resource in RESOURCES.items()]
+
+
+class ImportJob(TimeStampedModel):
+    """导入任务 — one upload of a register's .xlsx or .csv file through the web page: the
+    stored file, the check of every row, and, once confirmed, the import of all rows or none.
+
+    The job is the import's batch record in the audit log (django-auditlog does not see the
+    rows the import writes in bulk as one change): who uploaded and who confirmed which file,
+    when, and how it ended. Its state lives here, so a page reload shows where it stands."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        # The rows had errors when the import ran (the registry changed since the check).
+        REFUSED = "refused", _("Refused")
+        # The file could not be read, or the work stopped: nothing was written.
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.CHECKING, Status.APPLYING)
+
+    register = models.CharField(_("register"), max_length=40, choices=_register_choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CHECKING
+    )
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    # ImportReport.as_json() of the last check or import.
+    report = models.JSONField(_("report"), null=True, blank=True)
+    # Why the file as a whole could not be imported (ImportFileError), or that the work stopped.
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["-created"], name="registry_importjob_created")]
+
+    def __str__(self):
+        return f"{self.get_register_display()} · {self.file_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def counts(self) -> dict[str, int] | None:
+        return self.report.get("counts") if self.report else None
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.counts and self.counts.get("error"))

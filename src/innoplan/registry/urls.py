@@ -1,6 +1,6 @@
 from django.urls import path
 
-from innoplan.registry import views
+from innoplan.registry import import_views, views
 
 app_name = "registry"
 
@@ -44,4 +44,13 @@ urlpatterns = [
     ),
     path("teams/", views.TeamListView.as_view(), name="team_list"),
     path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    path("imports/", import_views.import_list, name="import_list"),
+    path(
+        "imports/template/<str:register>.xlsx",
+        import_views.import_template,
+        name="import_template",
+    ),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/<int:pk>/state/", import_views.import_job_state, name="import_job_state"),
+    path("imports/<int:pk>/confirm/", import_views.import_job_confirm, name="import_job_confirm"),
 ]

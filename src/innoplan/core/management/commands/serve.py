@@ -1,15 +1,68 @@
 """``innoplan serve``: the production web server (gunicorn serving the WSGI app, WhiteNoise
-serving static files) for a single-machine deployment and for ``make demo``."""
+serving static files) and the background task worker (django-tasks-db's ``db_worker``) together,
+for a single-machine deployment and for ``make demo``.
+
+This command stays in the foreground and watches its two children: a SIGTERM or Ctrl+C is
+passed on to both, once; when either ends, the other is stopped and ``serve`` exits with the
+status of the first. On Linux each child is also told to receive SIGTERM should ``serve`` itself
+die without that chance (SIGKILL), so no worker outlives its server. The children run in their
+own process group, so that a Ctrl+C in the terminal reaches them through ``serve`` only: the
+worker takes a second signal as "stop the running task now".
+
+Where web and worker hosts are separate, run ``innoplan serve --no-worker`` on the web hosts
+and ``innoplan db_worker`` on the worker hosts.
+"""
+
+from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Ask Linux to send this process SIGTERM when its parent dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the signal forwarding below still stops the children
+
+
+def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "innoplan.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        ",".join(getattr(settings, "TRUSTED_PROXIES", [])) or "127.0.0.1",
+    ]
+
+
+def worker_argv() -> list[str]:
+    # The same project settings: DJANGO_SETTINGS_MODULE is in the environment it inherits.
+    return [sys.executable, "-m", "innoplan.cli", "db_worker", "--no-reload", "--verbosity", "1"]
+
 
 class Command(BaseCommand):
-    help = "Run the production web server (gunicorn + WhiteNoise)."
+    help = "Run the production web server (gunicorn + WhiteNoise) and the background worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("INNOPLAN_HOST", "127.0.0.1"))
@@ -17,22 +70,62 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("INNOPLAN_WORKERS", 3))
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="serve the web only; background tasks are run by `innoplan db_worker` elsewhere",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "innoplan.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            "--forwarded-allow-ips",
-            ",".join(getattr(settings, "TRUSTED_PROXIES", [])) or "127.0.0.1",
-        ]
-        self.stdout.write(f"innoplan serving on http://{host}:{port}/")
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innoplan.settings")
+        children: dict[str, subprocess.Popen] = {}
+        stopping = False
+
+        def stop(signum=None, frame=None):
+            nonlocal stopping
+            if stopping and signum is None:
+                return
+            # A second Ctrl+C is passed on as such: the worker then ends its task at once.
+            forwarded = signal.SIGINT if stopping and signum == signal.SIGINT else signal.SIGTERM
+            stopping = True
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(forwarded)
+
+        previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+        try:
+            sys.stdout.flush()
+            if not no_worker:
+                children["worker"] = self._start(worker_argv())
+            children["web"] = self._start(gunicorn_argv(host=host, port=port, workers=workers))
+            self.stdout.write(
+                f"innoplan serving on http://{host}:{port}/"
+                + ("" if no_worker else " (with the background worker)")
+            )
+            status = self._wait_for_first(children)
+            stop()
+            for child in children.values():
+                child.wait()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            for child in children.values():
+                if child.poll() is None:  # only when this command itself failed
+                    child.kill()
+                    child.wait()
+        if status:
+            sys.exit(status if status > 0 else 128 - status)  # -N: ended by signal N
+
+    def _start(self, argv: list[str]) -> subprocess.Popen:
         sys.stdout.flush()
-        os.execv(sys.executable, argv)
+        return subprocess.Popen(argv, process_group=0, preexec_fn=_die_with_parent)
+
+    def _wait_for_first(self, children: dict[str, subprocess.Popen]) -> int:
+        while True:
+            for name, child in children.items():
+                status = child.poll()
+                if status is not None:
+                    if status:
+                        self.stderr.write(f"innoplan serve: the {name} process ended ({status})")
+                    return status
+            time.sleep(0.5)
