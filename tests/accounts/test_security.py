@@ -297,6 +297,15 @@ def test_a_page_view_within_a_minute_of_the_last_writes_nothing(client, leader):
     assert _logged_in(client)
 
 
+def test_the_idle_timeout_defaults_to_ten_minutes(monkeypatch):
+    import importlib
+
+    from innoplan import settings as project_settings
+
+    monkeypatch.delenv("INNOPLAN_SESSION_IDLE_SECONDS", raising=False)
+    assert importlib.reload(project_settings).SESSION_IDLE_TIMEOUT == 600
+
+
 def test_the_idle_timeout_is_at_least_a_minute():
     assert settings.SESSION_IDLE_TIMEOUT >= 60
 
