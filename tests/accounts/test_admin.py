@@ -55,3 +55,16 @@ def test_a_reporter_cannot_open_the_admin(client, reporter_a):
     response = client.get("/admin/accounts/user/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_createsuperuser_makes_a_system_administrator(db, monkeypatch):
+    from django.core.management import call_command
+
+    from innoplan.accounts.choices import Role
+    from innoplan.accounts.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Root-Admin-2026!")
+    call_command(
+        "createsuperuser", "--noinput", "--username", "root", "--email", "root@example.gov.cn"
+    )
+    assert User.objects.get(username="root").role == Role.SYSTEM_ADMIN

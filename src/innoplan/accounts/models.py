@@ -1,6 +1,6 @@
 """Users, the departments and towns they belong to, and their roles."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +27,20 @@ class Department(TimeStampedModel):
         return self.name
 
 
+class AccountManager(UserManager):
+    """``createsuperuser`` makes the first system administrator, who then creates the
+    business accounts with their roles."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.SYSTEM_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An account: its role decides what it may do, its department what it may touch."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    objects = AccountManager()
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
