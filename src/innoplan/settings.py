@@ -53,8 +53,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "innoplan.core",
     "innoplan.accounts",
+    "innoplan.audit",
     "innoplan.registry",
     "innoplan.metrics",
     "innoplan.plans",
@@ -245,6 +248,22 @@ INNOPLAN_ABOUT_TOLERANCE = env_decimal("INNOPLAN_ABOUT_TOLERANCE", "0.10")
 # Audit: who did what to targets, reported values and approvals.
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# --- Identity: password expiry and history, second factor, single sign-on -------------------
+# A password older than this many days must be changed at the next request.
+INNOPLAN_PASSWORD_MAX_AGE_DAYS = env_int("INNOPLAN_PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
+# A new password may not be any of the account's last N.
+INNOPLAN_PASSWORD_HISTORY = env_int("INNOPLAN_PASSWORD_HISTORY", 5, minimum=1)
+# Roles that must pass a second factor (TOTP) after the password; others may enrol.
+INNOPLAN_OTP_REQUIRED_ROLES = env_list(
+    "INNOPLAN_OTP_REQUIRED_ROLES", ["sysadmin", "secadmin", "auditadmin"]
+)
+OTP_TOTP_ISSUER = env_str("INNOPLAN_OTP_ISSUER", "innoplan")
+
+# --- Audit trail: append-only, hash-chained, kept at least 184 days -------------------------
+INNOPLAN_AUDIT_RETENTION_DAYS = env_int("INNOPLAN_AUDIT_RETENTION_DAYS", 184, minimum=184)
+# Keys the hash chain (HMAC), so that rewriting the trail needs more than database access.
+INNOPLAN_AUDIT_KEY = _kept_secret("INNOPLAN_AUDIT_KEY", "audit_key")
 
 LOGGING = {
     "version": 1,

@@ -3,12 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a user does in the plan; each account has exactly one."""
+    """What a user does in the plan; each account has exactly one.
+
+    The three administrators (三员) hold separate duties: the system administrator keeps
+    accounts and configuration, the security administrator the security policy, lockouts and
+    role grants, and the audit administrator reads the audit trail and changes nothing."""
 
     SYSTEM_ADMIN = "sysadmin", _("System administrator")
+    SECURITY_ADMIN = "secadmin", _("Security administrator")
+    AUDIT_ADMIN = "auditadmin", _("Audit administrator")
     PLAN_OWNER = "plan_owner", _("Plan owner")
     REPORTER = "reporter", _("Department reporter")
     LEADER = "leader", _("District leader")
+
+
+# The three administrators (三员): a second factor is required of them by default.
+ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class DepartmentKind(models.TextChoices):

@@ -27,6 +27,20 @@ def is_system_admin(user):
     )
 
 
+@rules.predicate
+def is_security_admin(user):
+    return bool(
+        user and user.is_authenticated and user.is_active and user.role == Role.SECURITY_ADMIN
+    )
+
+
+@rules.predicate
+def is_audit_admin(user):
+    return bool(
+        user and user.is_authenticated and user.is_active and user.role == Role.AUDIT_ADMIN
+    )
+
+
 is_business_user = is_plan_owner | is_reporter | is_leader
 
 rules.add_perm("accounts.manage_users", is_system_admin)
