@@ -165,16 +165,22 @@ def _read_csv(data: bytes) -> Table:
     return Table(headers=headers, rows=rows, source="csv", encoding=encoding)
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
-    """The first sheet of an uploaded .xlsx or .csv as headers and rows."""
-    if len(data) > max_bytes:
+def check_size(size: int, *, max_bytes: int) -> None:
+    """Refuse a file of ``size`` bytes over the limit — called with an upload's declared size
+    before it is read into memory, and again on the bytes read."""
+    if size > max_bytes:
         raise SpreadsheetError(
             gettext_noop(
                 "the file is %(size)s MB; the limit is %(limit)s MB — split it into smaller files"
             ),
-            size=f"{len(data) / 1024 / 1024:.1f}",
+            size=f"{size / 1024 / 1024:.1f}",
             limit=f"{max_bytes / 1024 / 1024:.1f}",
         )
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
+    """The first sheet of an uploaded .xlsx or .csv as headers and rows."""
+    check_size(len(data), max_bytes=max_bytes)
     if not data:
         raise SpreadsheetError(gettext_noop("the file is empty"))
     name = filename.lower()

@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innoplan.core.spreadsheets import Table
+from innoplan.core.spreadsheets import SpreadsheetError, Table, check_size
 from innoplan.registry import tasks
 from innoplan.registry.imports import ImportFileError, read_upload, resource_for
 from innoplan.registry.models import ImportJob
@@ -51,16 +51,12 @@ def _data_rows(table: Table) -> int:
 
 
 def _read(upload: UploadedFile) -> tuple[bytes, Table]:
-    limit = settings.INNOPLAN_IMPORT_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
+    if upload.size is not None:
         # Refused before it is read into memory.
-        raise ImportFileError(
-            _(
-                "the file is %(size).1f MB; the limit is %(limit).1f MB — "
-                "split it into smaller files"
-            )
-            % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
-        )
+        try:
+            check_size(upload.size, max_bytes=settings.INNOPLAN_IMPORT_MAX_BYTES)
+        except SpreadsheetError as error:
+            raise ImportFileError(error.render(_)) from error
     data = upload.read()
     return data, read_upload(data, upload.name or "")
 
