@@ -479,6 +479,10 @@ class RegisterResource(resources.ModelResource):
     register: str = ""  # the command-line name: organisations, patents …
     title: str = ""  # the sheet's title in the template
     key_fields: tuple[str, ...] = ()  # resource field names forming the match key
+    # Columns read beside the record rather than into it (a patent's owners, a team's members,
+    # a fund's scale): ``read_beside`` keeps them on the instance for after_save_instance, and
+    # their error is reported with the record's own under the first of these names.
+    beside_fields: tuple[str, ...] = ()
 
     class Meta:
         skip_unchanged = True
@@ -574,6 +578,30 @@ class RegisterResource(resources.ModelResource):
                     }
                 }
             )
+
+    def read_beside(self, instance, row) -> None:
+        """Read the ``beside_fields`` columns of ``row`` onto ``instance``; a ValueError says
+        what is wrong with them."""
+
+    def import_instance(self, instance, row, **kwargs):
+        if not self.beside_fields:
+            return super().import_instance(instance, row, **kwargs)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.error_dict
+        try:
+            self.read_beside(instance, row)
+        except ValueError as error:
+            errors[self.beside_fields[0]] = [ValidationError(str(error))]
+        if errors:
+            raise ValidationError(errors)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute in self.beside_fields:
+            return  # read by read_beside, written after the record is saved
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def after_import_row(self, row, row_result, **kwargs):
         progress = kwargs.get("progress")
@@ -898,6 +926,7 @@ class PatentResource(RegisterResource):
     register = "patents"
     title = "专利"
     key_fields = ("application_number",)
+    beside_fields = ("owners",)
 
     application_number = Column(
         "申请号",
@@ -963,24 +992,9 @@ class PatentResource(RegisterResource):
         key = super().row_key(row)
         return None if key is None else (normalise_patent_application(key[0]),)
 
-    def import_instance(self, instance, row, **kwargs):
+    def read_beside(self, instance, row):
         instance._owners = []
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.error_dict
-        try:
-            instance._owners = self.fields["owners"].clean(row)
-        except ValueError as error:
-            errors["owners"] = [ValidationError(str(error))]
-        if errors:
-            raise ValidationError(errors)
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute == "owners":
-            return  # set after the patent is saved
-        super().import_field(field, instance, row, is_m2m, **kwargs)
+        instance._owners = self.fields["owners"].clean(row)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         unchanged = super().skip_row(instance, original, row, import_validation_errors)
@@ -1112,6 +1126,7 @@ class TeamResource(RegisterResource):
     register = "teams"
     title = "科技创新团队"
     key_fields = ("name", "recognition_year")
+    beside_fields = ("members",)
 
     name = Column(
         "团队名称",
@@ -1155,24 +1170,9 @@ class TeamResource(RegisterResource):
         fields = ("name", "organisation", "recognition_year", "valid_from", "valid_to", "members")
         import_id_fields = ("name", "recognition_year")
 
-    def import_instance(self, instance, row, **kwargs):
+    def read_beside(self, instance, row):
         instance._members = []
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.error_dict
-        try:
-            instance._members = self.fields["members"].clean(row)
-        except ValueError as error:
-            errors["members"] = [ValidationError(str(error))]
-        if errors:
-            raise ValidationError(errors)
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute == "members":
-            return
-        super().import_field(field, instance, row, is_m2m, **kwargs)
+        instance._members = self.fields["members"].clean(row)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         unchanged = super().skip_row(instance, original, row, import_validation_errors)
@@ -1201,6 +1201,7 @@ class FundResource(RegisterResource):
     register = "funds"
     title = "子基金"
     key_fields = ("name",)
+    beside_fields = ("scale", "scale_on")
 
     name = Column(
         "基金名称",
@@ -1231,19 +1232,9 @@ class FundResource(RegisterResource):
         fields = ("name", "manager", "valid_from", "valid_to", "scale", "scale_on")
         import_id_fields = ("name",)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.error_dict
-        try:
-            instance._scale = self.fields["scale"].clean(row)
-            instance._scale_on = self.fields["scale_on"].clean(row) or instance.valid_from
-        except ValueError as error:
-            errors["scale"] = [ValidationError(str(error))]
-        if errors:
-            raise ValidationError(errors)
+    def read_beside(self, instance, row):
+        instance._scale = self.fields["scale"].clean(row)
+        instance._scale_on = self.fields["scale_on"].clean(row) or instance.valid_from
 
     def _scale_changes(self, instance) -> bool:
         if instance.pk is None or instance._scale_on is None:
