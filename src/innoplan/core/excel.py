@@ -44,9 +44,35 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     return out.getvalue()
 
 
-def xlsx_response(*, filename: str, title: str, headers, rows) -> HttpResponse:
+def xlsx_response(
+    *,
+    filename: str,
+    title: str,
+    headers,
+    rows,
+    request,
+    obj=None,
+    detail: dict | None = None,
+    event: str = "export",
+) -> HttpResponse:
+    """The download, recorded in the audit trail as ``event`` by the requesting user: what
+    (``obj``, a model class or instance), how many rows, with which filters (the query)."""
+    from innoplan.audit.services import query_filters, record_event
+
+    rows = list(rows)
     response = HttpResponse(
         workbook_bytes(title=title, headers=headers, rows=rows), content_type=XLSX
+    )
+    record_event(
+        event,
+        request=request,
+        obj=obj,
+        detail={
+            "file": filename,
+            "rows": len(rows),
+            "filters": query_filters(request),
+            **(detail or {}),
+        },
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -1,0 +1,47 @@
+"""Reading the audit trail, for the audit administrator only."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import AuditEvent
+
+
+def audit_events(user) -> QuerySet[AuditEvent]:
+    """Every record, newest first; only for one who may read the trail."""
+    if not user.has_perm("audit.view_trail"):
+        raise PermissionDenied
+    return AuditEvent.objects.order_by("-id")
+
+
+def log_entry_changes(record: AuditEvent) -> list[tuple[str, str, str]]:
+    """The before and after of the change-log entry a data-change record mirrors."""
+    from auditlog.models import LogEntry
+
+    if not record.log_entry_id or "entries" in (record.detail or {}):
+        return []
+    entry = LogEntry.objects.filter(pk=record.log_entry_id).only("changes").first()
+    if entry is None or not isinstance(entry.changes, dict):
+        return []
+    rows = []
+    for field, change in sorted(entry.changes.items()):
+        if isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((field, str(change[0]), str(change[1])))
+    return rows
+
+
+BATCH_SHOWN = 1000
+
+
+def batch_entries(record: AuditEvent) -> list:
+    """The change-log entries a batch record (a bulk import) covers, the first thousand."""
+    from auditlog.models import LogEntry
+
+    from .chain import run_ids
+
+    runs = (record.detail or {}).get("entries")
+    if not runs:
+        return []
+    ids = run_ids(runs)[:BATCH_SHOWN]
+    return list(
+        LogEntry.objects.filter(pk__in=ids).order_by("pk").only("pk", "object_pk", "object_repr")
+    )
