@@ -1,7 +1,12 @@
 """Shared personas and the Tongzhou plan, for every test that needs the database.
 
 The personas: a plan owner (区科委), two department reporters (A and B), a district leader
-and a system administrator.
+and the three administrators (三员: system, security and audit administrator).
+
+Every persona has a fresh password (no forced change). The administrators have a confirmed
+TOTP device, and the ``client`` fixture's ``force_login`` marks the session as having passed
+the second factor for any user with a confirmed device, so tests reach the pages behind the
+identity gates; tests of the gates themselves use ``Client`` from django.test directly.
 """
 
 from __future__ import annotations
@@ -9,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
-from innoplan.accounts.choices import Role
+from innoplan.accounts.choices import ADMINISTRATOR_ROLES, Role
 
 pytest_plugins = ["tests.browser"]
 
@@ -50,12 +56,67 @@ def departments(db):
     return a, b
 
 
+def confirmed_totp_device(user):
+    """The user's confirmed TOTP device, created if missing."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+
+
+def mark_otp_verified(client, user):
+    """Mark the client's session as having passed the second factor with the user's device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+class GatedClient(Client):
+    """A test client whose ``force_login`` also passes the second factor when the user has a
+    confirmed device, as a real login followed by a valid token would."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        mark_otp_verified(self, user)
+
+
+@pytest.fixture
+def client():
+    return GatedClient()
+
+
+@pytest.fixture
+def login_client(db):
+    """``login_client(user)``: a new client logged in as ``user`` past every identity gate."""
+
+    def make(user, **kwargs):
+        logged_in = GatedClient(**kwargs)
+        logged_in.force_login(user)
+        return logged_in
+
+    return make
+
+
 def _user(username, role, department=None):
     from innoplan.accounts.models import User
 
-    return User.objects.create_user(
-        username=username, password=PASSWORD, role=role, department=department
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        department=department,
+        # The system administrator's pages are on the admin site (granted by rules, 三员).
+        is_staff=role == Role.SYSTEM_ADMIN,
     )
+    if role in ADMINISTRATOR_ROLES:
+        confirmed_totp_device(user)
+    return user
 
 
 @pytest.fixture
@@ -81,6 +142,16 @@ def leader(db):
 @pytest.fixture
 def sysadmin(db):
     return _user("sysadmin", Role.SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def security_admin(db):
+    return _user("secadmin", Role.SECURITY_ADMIN)
+
+
+@pytest.fixture
+def audit_admin(db):
+    return _user("auditadmin", Role.AUDIT_ADMIN)
 
 
 @pytest.fixture

@@ -363,3 +363,125 @@ def test_the_session_cookie_is_http_only_and_same_site(client, plan_owner):
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert cookie["secure"] == ("" if not settings.HTTPS else True)
+
+
+# --- headers on every kind of answer, and over HTTPS -----------------------------------------
+
+
+def _assert_security_headers(response, where: str) -> None:
+    csp = _directives(response["Content-Security-Policy"])
+    for directive in ("default-src", "script-src", "style-src"):
+        sources = csp.get(directive, [])
+        assert "'unsafe-inline'" not in sources, f"{where}: {directive} allows inline code"
+        assert "'unsafe-eval'" not in sources, f"{where}: {directive} allows eval"
+    assert csp["script-src"] == ["'self'"], where
+    assert csp["object-src"] == ["'none'"], where
+    assert csp["base-uri"] == ["'self'"], where
+    assert csp["form-action"] == ["'self'"], where
+    assert csp["frame-ancestors"] == ["'none'"], where
+    assert response["X-Frame-Options"] == "DENY", where
+    assert response["Referrer-Policy"] == "same-origin", where
+    assert response["X-Content-Type-Options"] == "nosniff", where
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "status"),
+    [
+        ("leader", "/", 200),
+        ("leader", "/registry/organisations/", 200),
+        ("leader", "/registry/organisations/?format=xlsx", 200),
+        ("leader", "/api/plans/figures", 200),
+        ("leader", "/api/openapi.json", 200),
+        ("leader", "/no-such-page/", 404),
+        ("sysadmin", "/registry/organisations/", 403),
+        (None, "/", 302),
+        (None, "/api/plans/figures", 302),
+    ],
+)
+def test_every_kind_of_answer_carries_the_security_headers(
+    request, client, plan, persona, path, status
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    response = client.get(path)
+    assert response.status_code == status
+    _assert_security_headers(response, path)
+
+
+def test_no_strict_transport_security_over_plain_http(client):
+    response = client.get(LOGIN_URL)
+    assert "Strict-Transport-Security" not in response
+
+
+def test_the_csrf_cookie_is_http_only_and_same_site(client):
+    response = client.get(LOGIN_URL)
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+@pytest.fixture
+def over_https(settings):
+    """The settings INNOPLAN_HTTPS=1 gives (see test_https_turns_on_secure_cookies_and_hsts)."""
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+
+
+def _fresh_settings():
+    """The project's settings module run afresh in a new namespace, as a new process would."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("innoplan.settings")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_https_turns_on_secure_cookies_and_hsts(monkeypatch):
+    monkeypatch.setenv("INNOPLAN_HTTPS", "1")
+    secure = _fresh_settings()
+    assert secure.SESSION_COOKIE_SECURE is True
+    assert secure.CSRF_COOKIE_SECURE is True
+    assert secure.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert secure.SECURE_HSTS_SECONDS >= 180 * 24 * 60 * 60
+    monkeypatch.delenv("INNOPLAN_HTTPS")
+    plain = _fresh_settings()
+    assert plain.SESSION_COOKIE_SECURE is False
+    assert plain.CSRF_COOKIE_SECURE is False
+    assert not hasattr(plain, "SECURE_HSTS_SECONDS")
+    assert not hasattr(plain, "SECURE_PROXY_SSL_HEADER")
+
+
+def test_over_https_the_cookies_are_secure_http_only_and_same_site(over_https, plan_owner):
+    client = Client()
+    form = client.get(LOGIN_URL, secure=True)
+    csrf = form.cookies[settings.CSRF_COOKIE_NAME]
+    assert (csrf["secure"], csrf["httponly"], csrf["samesite"]) == (True, True, "Lax")
+    response = client.post(
+        LOGIN_URL,
+        {"username": plan_owner.username, "password": PASSWORD},
+        secure=True,
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert response.status_code == 302
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert (session["secure"], session["httponly"], session["samesite"]) == (True, True, "Lax")
+
+
+def test_over_https_every_answer_carries_hsts(over_https, client, leader):
+    response = client.get(LOGIN_URL, secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    client.force_login(leader)
+    response = client.get("/", secure=True)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    _assert_security_headers(response, "/ over https")
+
+
+def test_behind_the_proxy_https_is_read_from_x_forwarded_proto(over_https, client):
+    response = client.get(LOGIN_URL, HTTP_X_FORWARDED_PROTO="https")
+    assert "Strict-Transport-Security" in response
+    # Without the header the proxy did not see HTTPS: no HSTS on a plain answer.
+    assert "Strict-Transport-Security" not in client.get(LOGIN_URL)

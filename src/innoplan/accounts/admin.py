@@ -1,10 +1,23 @@
-"""The system administrator's pages for accounts and departments."""
+"""The system administrator's pages for accounts and departments.
+
+Under the separation of duties (三员) the system administrator is not a Django superuser: the
+admin site shows him what accounts/rules.py grants (accounts and departments), nothing of the
+audit trail, lockouts, second-factor devices or business data. He creates and deactivates
+accounts and sets temporary passwords, but cannot grant roles: a new account starts with the
+least-privileged role and a security administrator gives it its role."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from innoplan.accounts.choices import Role
 from innoplan.accounts.models import Department, User
+
+# A new account reads the plan and changes nothing until a security administrator grants it
+# its role.
+LEAST_PRIVILEGED_ROLE = Role.LEADER
 
 
 @admin.register(Department)
@@ -15,22 +28,69 @@ class DepartmentAdmin(admin.ModelAdmin):
     ordering = ("position", "code")
 
 
+class TemporaryPasswordForm(AdminPasswordChangeForm):
+    """A password set by an administrator is temporary: the user changes it at next sign-in."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "role", "department", "is_active", "last_login")
     list_filter = ("role", "department", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
+    change_password_form = TemporaryPasswordForm
+    # Roles are granted by a security administrator; superuser status, groups and per-user
+    # permissions are not used at all (rights come from the role, in rules.py).
+    readonly_fields = ("role", "password_changed_at", "last_login", "date_joined")
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role and department"), {"fields": ("role", "department")}),
-        *DjangoUserAdmin.fieldsets[1:],
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "must_change_password",
+                    "password_changed_at",
+                    "last_login",
+                    "date_joined",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         (
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "role", "department", "password1", "password2"),
+                "fields": ("username", "department", "usable_password", "password1", "password2"),
             },
         ),
     )
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: the audit trail keeps referring to them.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.role = LEAST_PRIVILEGED_ROLE
+            obj.must_change_password = True
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and isinstance(response, HttpResponseRedirect):
+            from innoplan.audit.services import record_event
+
+            record_event("password.reset", request=request, obj=self.get_object(request, id))
+        return response

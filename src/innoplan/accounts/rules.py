@@ -36,11 +36,30 @@ def is_security_admin(user):
 
 @rules.predicate
 def is_audit_admin(user):
-    return bool(
-        user and user.is_authenticated and user.is_active and user.role == Role.AUDIT_ADMIN
-    )
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.AUDIT_ADMIN)
 
 
 is_business_user = is_plan_owner | is_reporter | is_leader
 
+
+@rules.predicate
+def is_someone_else(user, other):
+    return other is None or other.pk != user.pk
+
+
+# 三员 — the separation of duties. Nobody is a Django superuser: each administrator's pages are
+# granted here, in code, so no administrator can widen his own rights from a page.
+#
+# System administrator: accounts and departments on the admin site; not roles (the role field
+# is read-only there), not the audit trail, not business data.
 rules.add_perm("accounts.manage_users", is_system_admin)
+rules.add_perm("accounts", is_system_admin)  # the app on the admin index
+for model in ("user", "department"):
+    for action in ("view", "add", "change"):
+        rules.add_perm(f"accounts.{action}_{model}", is_system_admin)
+# Accounts are deactivated, not deleted: their history stays in the audit trail.
+
+# Security administrator: the security policy, lockouts, second-factor resets and role grants
+# (never to himself), on the pages of accounts/views.py.
+rules.add_perm("accounts.manage_security", is_security_admin)
+rules.add_perm("accounts.grant_role", is_security_admin & is_someone_else)

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from innoplan.accounts.choices import DepartmentKind
 from innoplan.accounts.models import Department
@@ -75,3 +76,177 @@ def departments_load(*, entries: list[dict]) -> tuple[int, int]:
             department.save()
             updated += 1
     return created, updated
+
+
+# --- Identity: passwords, second factor, roles and lockouts ---------------------------------
+
+OTP_FAILURE_LIMIT = 5
+OTP_FAILURES_KEY = "innoplan_otp_failures"
+OTP_ENROL_KEY = "innoplan_otp_enrol_device"
+
+
+def _record(event, **kwargs) -> None:
+    from innoplan.audit.services import record_event
+
+    record_event(event, **kwargs)
+
+
+@transaction.atomic
+def password_change(*, request, user, new_password: str) -> None:
+    """Set the user's own new password (already validated): it joins the history, its age
+    starts now, any forced change is lifted and the session stays signed in."""
+    from django.contrib.auth import update_session_auth_hash
+
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save()
+    update_session_auth_hash(request, user)
+    _record("password.change", request=request, obj=user)
+
+
+def password_set_by_administrator(*, user, new_password: str) -> None:
+    """A password given by an administrator is temporary: changed at the next sign-in."""
+    user.set_password(new_password)
+    user.must_change_password = True
+
+
+def otp_enrolment_device(*, request, user):
+    """The unconfirmed TOTP device being enrolled in this session, made on first call."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device_id = request.session.get(OTP_ENROL_KEY)
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        request.session[OTP_ENROL_KEY] = device.pk
+    return device
+
+
+def _otp_failure(request, user, device) -> bool:
+    """Count a wrong token; returns True when the session was ended for too many."""
+    from django.contrib.auth import logout
+
+    failures = request.session.get(OTP_FAILURES_KEY, 0) + 1
+    request.session[OTP_FAILURES_KEY] = failures
+    ended = failures >= OTP_FAILURE_LIMIT
+    _record(
+        "otp.failure",
+        request=request,
+        actor=user,
+        obj=user,
+        outcome="failure",
+        detail={"failures": failures, "session_ended": ended},
+    )
+    if ended:
+        logout(request)
+    return ended
+
+
+@transaction.atomic
+def otp_enrol_confirm(*, request, user, device, token: str) -> bool | None:
+    """Confirm the device being enrolled with a token from it; on success the session has
+    passed the second factor. Returns True, False (wrong token) or None (session ended)."""
+    import django_otp
+
+    if device.verify_token(token):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save()
+        request.session.pop(OTP_ENROL_KEY, None)
+        request.session.pop(OTP_FAILURES_KEY, None)
+        django_otp.login(request, device)
+        _record("otp.enrol", request=request, obj=user)
+        return True
+    return None if _otp_failure(request, user, device) else False
+
+
+def otp_verify(*, request, user, token: str) -> bool | None:
+    """Check a token against the user's confirmed device. Returns True, False (wrong token;
+    the device's own throttling slows guessing across sessions too) or None (session ended
+    after OTP_FAILURE_LIMIT wrong tokens in a row)."""
+    import django_otp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    verified = device and django_otp.verify_token(user, device.persistent_id, token)
+    if verified:
+        request.session.pop(OTP_FAILURES_KEY, None)
+        django_otp.login(request, verified)
+        _record("otp.success", request=request, obj=user)
+        return True
+    return None if _otp_failure(request, user, device) else False
+
+
+def _is_security_admin(actor) -> bool:
+    return bool(actor and actor.has_perm("accounts.manage_security"))
+
+
+@transaction.atomic
+def otp_device_reset(*, actor, request=None, user) -> int:
+    """Remove a user's TOTP devices (a lost phone): the user enrols again at next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not _is_security_admin(actor):
+        raise PermissionDenied
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    _record("otp.reset", request=request, actor=actor, obj=user, detail={"devices": removed})
+    return removed
+
+
+@transaction.atomic
+def role_grant(*, actor, request=None, user, role: str, department=None) -> None:
+    """Give a user a role (and department); only a security administrator may, never to
+    himself. Bad input changes nothing."""
+    if not actor.has_perm("accounts.grant_role", user):
+        raise PermissionDenied
+    _set_role(actor=actor, request=request, user=user, role=role, department=department)
+
+
+@transaction.atomic
+def role_grant_from_console(*, user, role: str, department=None) -> None:
+    """The server operator's grant (``innoplan grantrole``), for the first security
+    administrator; recorded in the audit trail without a user."""
+    _set_role(actor=None, request=None, user=user, role=role, department=department, console=True)
+
+
+def _set_role(*, actor, request, user, role, department, console=False) -> None:
+    from innoplan.accounts.choices import Role
+    from innoplan.accounts.models import User
+
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"role": user.role, "department": user.department.code if user.department else None}
+    user.role = role
+    user.department = department
+    if role == Role.SYSTEM_ADMIN:
+        user.is_staff = True  # his pages are on the admin site
+    user.full_clean()
+    user.save(update_fields=["role", "department", "is_staff"])
+    after = {"role": user.role, "department": department.code if department else None}
+    _record(
+        "role.grant",
+        request=request,
+        actor=actor,
+        obj=user,
+        detail={"from": before, "to": after, **({"via": "console"} if console else {})},
+    )
+
+
+def lockout_release(*, actor, request=None, username: str, ip: str | None) -> int:
+    """Lift a lockout (username at IP); returns how many attempt records were removed."""
+    from axes.utils import reset
+
+    if not _is_security_admin(actor):
+        raise PermissionDenied
+    removed = reset(username=username, ip=ip or None)
+    _record(
+        "lockout.release",
+        request=request,
+        actor=actor,
+        detail={"username": username, "ip": ip, "records": removed},
+    )
+    return removed

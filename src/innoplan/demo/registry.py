@@ -53,6 +53,10 @@ from innoplan.registry.models import (
 
 # Demo ID-card numbers use a region code no real person has (1199xx is not assigned).
 DEMO_ID_REGION = "119901"
+# Demo mobile numbers are 140 + 8 digits. China's numbering plan reserves no fictional range;
+# 140 is a segment for machine (IoT) numbers of 13 digits, so no 11-digit 140 number is a
+# person's phone.
+DEMO_PHONE_PREFIX = "140"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明", "超", "华", "颖"]
 WORDS = [
@@ -337,6 +341,8 @@ class DemoRegistry:
             title=self.rng.choice(["首席科学家", "技术总监", "研究员", "高级工程师", "教授"]),
         )
         person.set_id_number(first17 + id_card_check_character(first17))
+        if self.serial % 5:  # one in five without a phone, as in the district's own lists
+            person.set_phone(f"{DEMO_PHONE_PREFIX}{self.serial:08d}")
         self.talent_rows.append(person)
         return person
 

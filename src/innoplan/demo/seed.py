@@ -67,10 +67,16 @@ def demo_accounts_create(*, data: dict) -> list[DemoAccount]:
                 role=entry["role"],
                 department=department,
                 first_name=entry["name"],
+                # The system administrator's admin pages are granted by rules (三员): he is
+                # staff, never a superuser.
                 is_staff=entry["role"] == "sysadmin",
-                is_superuser=entry["role"] == "sysadmin",
+                is_superuser=False,
             )
+            # A demo password is not temporary: no forced change at the first demo sign-in
+            # (set_password starts its age now). Administrators still set up their
+            # authenticator app at first sign-in.
             user.set_password(data["password"])
+            user.must_change_password = False
             user.full_clean()
             user.save()
         accounts.append(

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_account_manager'),
+        ("accounts", "0002_account_manager"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('sysadmin', 'System administrator'), ('secadmin', 'Security administrator'), ('auditadmin', 'Audit administrator'), ('plan_owner', 'Plan owner'), ('reporter', 'Department reporter'), ('leader', 'District leader')], default='leader', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("sysadmin", "System administrator"),
+                    ("secadmin", "Security administrator"),
+                    ("auditadmin", "Audit administrator"),
+                    ("plan_owner", "Plan owner"),
+                    ("reporter", "Department reporter"),
+                    ("leader", "District leader"),
+                ],
+                default="leader",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -43,6 +43,10 @@ class Command(BaseCommand):
         for account in accounts:
             where = f" — {account.department}" if account.department else ""
             self.stdout.write(f"  {account.username:<12} {account.role}{where}")
+        self.stdout.write(
+            "The administrators (系统/安全/审计管理员) set up an authenticator app (TOTP) at "
+            "their first sign-in."
+        )
         if no_serve:
             return
         os.environ["INNOPLAN_DEMO"] = "1"

@@ -1,0 +1,87 @@
+"""Reads for the identity pages: lockouts, the security policy in force, accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+
+from innoplan.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    ip: str | None
+    failures: int
+    last_attempt: object
+    locked: bool
+
+
+def lockouts() -> list[Lockout]:
+    """Every username and IP with failed logins on record, the locked ones first."""
+    from axes.models import AccessAttempt
+
+    limit = settings.AXES_FAILURE_LIMIT
+    rows = AccessAttempt.objects.order_by("-attempt_time").values(
+        "username", "ip_address", "failures_since_start", "attempt_time"
+    )
+    found = [
+        Lockout(
+            username=row["username"] or "",
+            ip=row["ip_address"],
+            failures=row["failures_since_start"],
+            last_attempt=row["attempt_time"],
+            locked=row["failures_since_start"] >= limit,
+        )
+        for row in rows
+    ]
+    return sorted(found, key=lambda lockout: not lockout.locked)
+
+
+def _validator_option(name: str, attribute: str, default=None):
+    for validator in password_validation.get_default_password_validators():
+        if type(validator).__name__ == name:
+            return getattr(validator, attribute, default)
+    return default
+
+
+def security_policy() -> list[tuple[str, object]]:
+    """The policy in force, read from the settings, as (label, value) rows."""
+    from django.utils.translation import gettext as _
+
+    from innoplan.accounts.choices import Role
+
+    cooloff = settings.AXES_COOLOFF_TIME
+    cooloff_minutes = round(cooloff * 60) if isinstance(cooloff, int | float) else cooloff
+    roles = dict(Role.choices)
+    return [
+        (_("Minimum password length"), _validator_option("MinimumLengthValidator", "min_length")),
+        (
+            _("Character classes required (of lower, upper, digit, symbol)"),
+            _validator_option("CharacterClassValidator", "min_classes"),
+        ),
+        (_("Password maximum age (days)"), settings.INNOPLAN_PASSWORD_MAX_AGE_DAYS),
+        (_("Earlier passwords that may not be reused"), settings.INNOPLAN_PASSWORD_HISTORY),
+        (_("Failed logins before lockout"), settings.AXES_FAILURE_LIMIT),
+        (_("Lockout duration (minutes)"), cooloff_minutes),
+        (_("Idle logout (minutes)"), round(settings.SESSION_IDLE_TIMEOUT / 60, 1)),
+        (
+            _("Roles that must pass a second factor"),
+            ", ".join(str(roles.get(r, r)) for r in settings.INNOPLAN_OTP_REQUIRED_ROLES),
+        ),
+        (_("Single sign-on (OIDC)"), _("on") if settings.INNOPLAN_OIDC_ENABLED else _("off")),
+    ]
+
+
+def accounts_for_security_admin():
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        User.objects.select_related("department")
+        .annotate(has_otp=Exists(confirmed))
+        .order_by("username")
+    )
