@@ -51,7 +51,10 @@ def test_a_reporter_gets_only_the_departments_figures(
 
 def test_a_system_administrator_gets_no_business_figures(client, sysadmin, plan):
     client.force_login(sysadmin)
-    assert client.get("/api/plans/figures").json() == []
+    for url in ("/api/plans/figures", f"/api/plans/figures/{plan.indicators.first().pk}"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "高新技术企业" not in response.content.decode()
 
 
 def test_anonymous_callers_are_sent_to_log_in(client, plan):

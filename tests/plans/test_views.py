@@ -128,7 +128,7 @@ def test_only_the_plan_owner_reviews(
     value = pending_value(indicator_of_a, reporter_a, month(1))
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
-    response = client.post(review_url(value), {"decision": "approve"})
+    response = client.post(review_url(value), {"version": value.version, "decision": "approve"})
     assert response.status_code == expected
     value.refresh_from_db()
     expected_status = ReviewStatus.APPROVED if persona == "plan_owner" else ReviewStatus.PENDING
@@ -157,6 +157,7 @@ class TestIndicatorPage:
         client.post(
             reverse("plans:indicator_edit", args=[indicator_of_a.pk]),
             {
+                "version": indicator_of_a.version,
                 "definition": "注册地在通州区、在有效期内的国家高新技术企业数量",
                 "department": indicator_of_a.department_id,
                 "baseline_value": "1000",
@@ -164,7 +165,7 @@ class TestIndicatorPage:
             },
         )
         value = pending_value(indicator_of_a, reporter_a, month(2), "1213")
-        client.post(review_url(value), {"decision": "approve"})
+        client.post(review_url(value), {"version": value.version, "decision": "approve"})
 
         response = client.get(detail_url(indicator_of_a))
         assert response.status_code == 200
@@ -231,6 +232,7 @@ class TestIndicatorEdit:
         response = client.post(
             reverse("plans:indicator_edit", args=[indicator_of_b.pk]),
             {
+                "version": indicator_of_b.version,
                 "definition": "认缴出资总额之和",
                 "department": departments[0].pk,
                 "baseline_value": "8.5",
@@ -248,7 +250,7 @@ class TestIndicatorEdit:
         client.force_login(plan_owner)
         response = client.post(
             reverse("plans:indicator_edit", args=[indicator_of_a.pk]),
-            {"definition": "x", "baseline_value": "1000", "baseline_on": ""},
+            {"version": 1, "definition": "x", "baseline_value": "1000", "baseline_on": ""},
         )
         assert response.status_code == 400
         assert "baseline_on" in response.context["form"].errors
@@ -297,7 +299,7 @@ class TestReporting:
         client.force_login(plan_owner)
         queue = client.get(reverse("plans:review_list"))
         assert queue.content.decode().count('data-testid="review-row"') == 1
-        response = client.post(review_url(value), {"decision": "approve"})
+        response = client.post(review_url(value), {"version": value.version, "decision": "approve"})
         assert response.status_code == 302
         value.refresh_from_db()
         assert value.status == ReviewStatus.APPROVED
@@ -322,7 +324,10 @@ class TestReporting:
         report(client, indicator_of_a, value="1500")
         value = ReportedValue.objects.get()
         client.force_login(plan_owner)
-        client.post(review_url(value), {"decision": "reject", "reason": "与认定名单不符"})
+        client.post(
+            review_url(value),
+            {"version": value.version, "decision": "reject", "reason": "与认定名单不符"},
+        )
         value.refresh_from_db()
         assert value.status == ReviewStatus.REJECTED
 
@@ -451,7 +456,9 @@ class TestReview:
         value = pending_value(indicator_of_a, reporter_a, month(1))
         client.force_login(plan_owner)
         response = client.post(
-            review_url(value), {"decision": "reject", "reason": "  "}, follow=True
+            review_url(value),
+            {"version": value.version, "decision": "reject", "reason": "  "},
+            follow=True,
         )
         assert response.redirect_chain[-1][0] == reverse("plans:review_list")
         assert messages_of(response) == ["请填写退回理由。"]
@@ -463,9 +470,11 @@ class TestReview:
     ):
         value = pending_value(indicator_of_a, reporter_a, month(1))
         client.force_login(plan_owner)
-        client.post(review_url(value), {"decision": "approve"})
+        client.post(review_url(value), {"version": value.version, "decision": "approve"})
         response = client.post(
-            review_url(value), {"decision": "reject", "reason": "晚了"}, follow=True
+            review_url(value),
+            {"version": value.version, "decision": "reject", "reason": "晚了"},
+            follow=True,
         )
         assert "该数据已由owner审核（已通过）" in messages_of(response)[-1]
         value.refresh_from_db()
@@ -476,7 +485,9 @@ class TestReview:
     ):
         value = pending_value(indicator_of_a, reporter_a, month(1))
         client.force_login(plan_owner)
-        response = client.post(review_url(value), {"decision": "maybe"}, follow=True)
+        response = client.post(
+            review_url(value), {"version": value.version, "decision": "maybe"}, follow=True
+        )
         assert len(messages_of(response)) == 1
         value.refresh_from_db()
         assert value.status == ReviewStatus.PENDING
@@ -485,7 +496,9 @@ class TestReview:
         value = pending_value(indicator_of_a, reporter_a, month(1))
         client.force_login(plan_owner)
         response = client.post(
-            review_url(value), {"decision": "approve"}, headers={"HX-Request": "true"}
+            review_url(value),
+            {"version": value.version, "decision": "approve"},
+            headers={"HX-Request": "true"},
         )
         assert response.status_code == 200
         html = response.content.decode()
@@ -498,7 +511,9 @@ class TestReview:
         value = pending_value(indicator_of_a, reporter_a, month(1))
         client.force_login(plan_owner)
         response = client.post(
-            review_url(value), {"decision": "reject"}, headers={"HX-Request": "true"}
+            review_url(value),
+            {"version": value.version, "decision": "reject"},
+            headers={"HX-Request": "true"},
         )
         html = response.content.decode()
         assert 'data-status="pending"' in html
@@ -549,7 +564,7 @@ class TestTaskEdit:
         client.force_login(plan_owner)
         response = client.post(
             reverse("plans:task_edit", args=[task.pk]),
-            {"lead": [departments[0].pk], "cooperating": [departments[1].pk]},
+            {"version": 1, "lead": [departments[0].pk], "cooperating": [departments[1].pk]},
         )
         assert response.status_code == 302
         roles = dict(task.assignments.values_list("department__code", "role"))
@@ -561,7 +576,8 @@ class TestTaskEdit:
         task = plan.tasks.get(number=9)
         client.force_login(plan_owner)
         response = client.post(
-            reverse("plans:task_edit", args=[task.pk]), {"cooperating": [departments[1].pk]}
+            reverse("plans:task_edit", args=[task.pk]),
+            {"version": 1, "cooperating": [departments[1].pk]},
         )
         assert response.status_code == 400
         assert "lead" in response.context["form"].errors
@@ -572,7 +588,7 @@ class TestTaskEdit:
         client.force_login(plan_owner)
         response = client.post(
             reverse("plans:task_edit", args=[task.pk]),
-            {"lead": [departments[0].pk], "cooperating": [departments[0].pk]},
+            {"version": 1, "lead": [departments[0].pk], "cooperating": [departments[0].pk]},
         )
         assert response.status_code == 400
         assert "cooperating" in response.context["form"].errors
@@ -647,11 +663,11 @@ class TestQueryCounts:
         url = detail_url(indicator_of_a)
         client.force_login(plan_owner)
         value = pending_value(indicator_of_a, reporter_a, month(1))
-        client.post(review_url(value), {"decision": "approve"})
+        client.post(review_url(value), {"version": value.version, "decision": "approve"})
         few = _queries(client, url)
         for n in range(2, 14):
             value = pending_value(indicator_of_a, reporter_a, month(n))
-            client.post(review_url(value), {"decision": "approve"})
+            client.post(review_url(value), {"version": value.version, "decision": "approve"})
         assert _queries(client, url) == few
         with django_assert_max_num_queries(16):
             client.get(url)

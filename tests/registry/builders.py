@@ -89,11 +89,17 @@ def id_number(serial: int | None = None, *, birth: date = date(1985, 6, 1)) -> s
     return first17 + id_card_check_character(first17)
 
 
-def make_talent(name: str = "张伟", *, number: str | None = None, **fields):
+def phone_number(serial: int | None = None) -> str:
+    """A mobile number in the 140 segment, whose 11-digit numbers reach no person."""
+    return f"140{(next(_serials) if serial is None else serial) % 10**8:08d}"
+
+
+def make_talent(name: str = "张伟", *, number: str | None = None, phone: str = "", **fields):
     from innoplan.registry.models import Talent
 
     talent = Talent(name=name, **fields)
     talent.set_id_number(number or id_number())
+    talent.set_phone(phone)
     talent.full_clean()
     talent.save()
     return talent

@@ -369,6 +369,43 @@ def mask_id_card(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+# --- 手机号码 (mainland mobile) ------------------------------------------------------------
+
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
+
+
+def normalise_phone(number: str) -> str:
+    """ASCII digits only: full-width digits, spaces, hyphens, brackets and dots go, and so does
+    a leading +86 / 0086 / 86 before an 11-digit number."""
+    text = _clean(number)
+    text = "".join(c for c in text if c not in "-()./")
+    return _COUNTRY_PREFIX.sub("", text)
+
+
+def phone_problem(number: str) -> str | None:
+    """Why a mainland mobile number (11 digits, 1 then 3–9) is not valid, or None when it
+    is."""
+    number = normalise_phone(number)
+    bad = _outside(number, DIGITS)
+    if bad:
+        return gettext_noop("has characters that are not digits")
+    if len(number) != 11:
+        return gettext_noop("must have 11 digits")
+    if not MOBILE.fullmatch(number):
+        return gettext_noop("must start with 13 to 19")
+    return None
+
+
+def mask_phone(number: str) -> str:
+    """The number as shown to those who may not see it: the first 3 and last 4 digits
+    ('138****5678')."""
+    number = normalise_phone(number)
+    if len(number) < 11:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
 # --- 专利申请号 -------------------------------------------------------------------------
 
 # The type digit after the year: 1 发明, 2 实用新型, 3 外观设计, 8 PCT发明进入国家阶段,

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
@@ -39,6 +40,10 @@ class FigureOut(Schema):
     needed_monthly: Decimal | None
 
 
+class Refusal(Schema):
+    detail: str
+
+
 def _out(figure: selectors.Figure) -> FigureOut:
     indicator, assessment = figure.indicator, figure.assessment
     target = figure.target
@@ -66,9 +71,15 @@ def _out(figure: selectors.Figure) -> FigureOut:
     )
 
 
-@router.get("/figures", response=list[FigureOut], summary="Every target's figure on a date")
+@router.get(
+    "/figures",
+    response={200: list[FigureOut], 403: Refusal},
+    summary="Every target's figure on a date",
+)
 def figures(request, as_of: date | None = None):
     """Values in base units (元, 家). Reporters get their department's indicators only."""
+    if not request.user.has_perm("plans.view_dashboard"):
+        raise PermissionDenied
     plan = selectors.current_plan()
     if plan is None:
         return []
@@ -79,9 +90,17 @@ def figures(request, as_of: date | None = None):
     return [_out(f) for f in selectors.plan_figures(plan=plan, as_of=as_of, indicators=indicators)]
 
 
-@router.get("/figures/{indicator_id}", response=FigureOut, summary="One target's figure")
+@router.get(
+    "/figures/{indicator_id}",
+    response={200: FigureOut, 403: Refusal, 404: Refusal},
+    summary="One target's figure",
+)
 def figure(request, indicator_id: int, as_of: date | None = None):
+    if not request.user.has_perm("plans.view_dashboard"):
+        raise PermissionDenied
     plan = selectors.current_plan()
+    if plan is None:
+        raise Http404
     indicators = selectors.restrict_indicators(
         request.user, selectors.indicators_with_targets(plan)
     )

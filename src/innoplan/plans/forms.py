@@ -51,6 +51,26 @@ class BootstrapForm(forms.Form):
                 widget.attrs["aria-invalid"] = "true"
 
 
+class VersionedForm(forms.Form):
+    """Carries the version of the record the form was loaded at (hidden), so that the service
+    can refuse a save over someone else's newer change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None and "version" not in self.errors:
+            raise ValidationError(
+                _("The form lacks the record's version. Reload the page and try again."),
+                code="version",
+            )
+        return cleaned
+
+    def add_error(self, field, error):
+        # A hidden field's error would show nowhere: it goes at the top of the form.
+        super().add_error(None if field == "version" else field, error)
+
+
 class ReportedValueForm(BootstrapForm):
     """A figure for one month or quarter, typed in the unit the plan uses (亿元, 家)."""
 
@@ -106,7 +126,7 @@ class ReportedValueForm(BootstrapForm):
         return cleaned
 
 
-class IndicatorForm(BootstrapForm):
+class IndicatorForm(VersionedForm, BootstrapForm):
     """What the plan owner may change on an indicator: its 口径, reporter and baseline."""
 
     definition = forms.CharField(
@@ -129,7 +149,7 @@ class IndicatorForm(BootstrapForm):
         }
 
 
-class TaskAssignmentForm(BootstrapForm):
+class TaskAssignmentForm(VersionedForm, BootstrapForm):
     """The departments that lead a task (牵头) and those that co-operate (配合)."""
 
     lead = forms.ModelMultipleChoiceField(
@@ -146,7 +166,7 @@ class TaskAssignmentForm(BootstrapForm):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedForm):
     """The plan owner's decision on a pending figure."""
 
     APPROVE, REJECT = "approve", "reject"

@@ -98,6 +98,9 @@ class Task(TimeStampedModel):
         related_name="tasks",
         verbose_name=_("departments"),
     )
+    # Optimistic lock: an edit form carries the version it was loaded at, and the service
+    # refuses it when the record has moved on since (no lost update).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("task")
@@ -211,6 +214,9 @@ class Indicator(TimeStampedModel):
             "The registry metric that measures this indicator; empty when departments report it."
         ),
     )
+    # Optimistic lock: an edit form carries the version it was loaded at, and the service
+    # refuses it when the record has moved on since (no lost update).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("indicator")
@@ -304,6 +310,9 @@ class ReportedValue(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("review reason"), blank=True)
+    # Optimistic lock: an edit form carries the version it was loaded at, and the service
+    # refuses it when the record has moved on since (no lost update).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("reported value")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from auditlog.context import set_actor
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -37,6 +38,47 @@ ATTACHMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpe
 def audit_actor(actor):
     """Attribute the audit entries written inside the block to ``actor`` (None: the system)."""
     return set_actor(actor)
+
+
+# --- optimistic versions ----------------------------------------------------------------------
+
+
+def stale_record_error(record) -> ValidationError:
+    """What the second of two people editing one record is told: who changed it and when,
+    from the audit log, when it knows."""
+    entry = (
+        LogEntry.objects.get_for_object(record)
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if entry is None or entry.actor is None:
+        return ValidationError(
+            _(
+                "This record was changed by someone else meanwhile. Look at the latest "
+                "content and try again."
+            ),
+            code="stale",
+        )
+    when = timezone.localtime(entry.timestamp)
+    shown = when.strftime("%H:%M" if when.date() == timezone.localdate() else "%Y-%m-%d %H:%M")
+    return ValidationError(
+        _(
+            "This record was changed by %(who)s at %(when)s. Look at the latest content and "
+            "try again."
+        )
+        % {"who": entry.actor, "when": shown},
+        code="stale",
+    )
+
+
+def _lock_version(model, pk: int, version: int | None):
+    """The record, locked until the transaction ends; refused when ``version`` (the one the
+    form was loaded at; None: no check) is not the current one."""
+    locked = model.objects.select_for_update().get(pk=pk)
+    if version is not None and locked.version != version:
+        raise stale_record_error(locked)
+    return locked
 
 
 # --- loading a plan ------------------------------------------------------------------------
@@ -328,7 +370,9 @@ def reported_value_submit(
     return reported
 
 
-def _review(*, value: ReportedValue, actor, status: str, reason: str) -> ReportedValue:
+def _review(
+    *, value: ReportedValue, actor, status: str, reason: str, version: int | None
+) -> ReportedValue:
     if not actor.has_perm("plans.review_value", value):
         raise PermissionDenied(_("Only the plan owner reviews reported figures."))
     # Lock the row so that two reviewers at once cannot both act on a pending figure.
@@ -336,8 +380,12 @@ def _review(*, value: ReportedValue, actor, status: str, reason: str) -> Reporte
     if locked.status != ReviewStatus.PENDING:
         raise ValidationError(
             _("This figure was already reviewed by %(who)s (%(status)s).")
-            % {"status": locked.get_status_display(), "who": locked.reviewed_by}
+            % {"status": locked.get_status_display(), "who": locked.reviewed_by},
+            code="reviewed",
         )
+    if version is not None and locked.version != version:
+        raise stale_record_error(locked)
+    locked.version += 1
     locked.status = status
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
@@ -349,17 +397,34 @@ def _review(*, value: ReportedValue, actor, status: str, reason: str) -> Reporte
 
 
 @transaction.atomic
-def reported_value_approve(*, value: ReportedValue, actor, reason: str = "") -> ReportedValue:
-    """The plan owner accepts a figure; from now on it counts on the dashboard."""
-    return _review(value=value, actor=actor, status=ReviewStatus.APPROVED, reason=reason.strip())
+def reported_value_approve(
+    *, value: ReportedValue, actor, reason: str = "", version: int | None = None
+) -> ReportedValue:
+    """The plan owner accepts a figure; from now on it counts on the dashboard. ``version``
+    is the one the reviewer saw; a figure reviewed or changed since is refused."""
+    return _review(
+        value=value,
+        actor=actor,
+        status=ReviewStatus.APPROVED,
+        reason=reason.strip(),
+        version=version,
+    )
 
 
 @transaction.atomic
-def reported_value_reject(*, value: ReportedValue, actor, reason: str) -> ReportedValue:
+def reported_value_reject(
+    *, value: ReportedValue, actor, reason: str, version: int | None = None
+) -> ReportedValue:
     """The plan owner sends a figure back; the reason is required and shown to the department."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the figure is rejected.")})
-    return _review(value=value, actor=actor, status=ReviewStatus.REJECTED, reason=reason.strip())
+    return _review(
+        value=value,
+        actor=actor,
+        status=ReviewStatus.REJECTED,
+        reason=reason.strip(),
+        version=version,
+    )
 
 
 # --- editing the plan ----------------------------------------------------------------------
@@ -369,26 +434,39 @@ INDICATOR_EDITABLE = ("definition", "department", "baseline_value", "baseline_on
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, actor, **changes) -> Indicator:
-    """The plan owner edits an indicator's definition, reporting department or baseline."""
+def indicator_update(
+    *, indicator: Indicator, actor, version: int | None = None, **changes
+) -> Indicator:
+    """The plan owner edits an indicator's definition, reporting department or baseline.
+    ``version`` is the one the form was loaded at: an indicator changed since is refused, so
+    that one person's edit never silently overwrites another's."""
     if not actor.has_perm("plans.manage_plan"):
         raise PermissionDenied(_("Only the plan owner edits indicators."))
     unknown = set(changes) - set(INDICATOR_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = _lock_version(Indicator, indicator.pk, version)
+    if all(getattr(locked, name) == value for name, value in changes.items()):
+        return locked  # nothing changes, nothing is logged
     for name, value in changes.items():
-        setattr(indicator, name, value)
-    if (indicator.baseline_value is None) != (indicator.baseline_on is None):
+        setattr(locked, name, value)
+    if (locked.baseline_value is None) != (locked.baseline_on is None):
         raise ValidationError({"baseline_on": _("Give the baseline value and its date together.")})
+    locked.version += 1
     with audit_actor(actor):
-        indicator.full_clean()
-        indicator.save()
-    return indicator
+        locked.full_clean()
+        locked.save()
+    for name in (*changes, "version"):
+        setattr(indicator, name, getattr(locked, name))
+    return locked
 
 
 @transaction.atomic
-def task_assignments_set(*, task: Task, lead, cooperating, actor) -> None:
-    """The plan owner sets which departments lead a task and which co-operate."""
+def task_assignments_set(
+    *, task: Task, lead, cooperating, actor, version: int | None = None
+) -> None:
+    """The plan owner sets which departments lead a task and which co-operate. ``version``
+    is the task's when the form was loaded: assignments changed since are not overwritten."""
     if not actor.has_perm("plans.manage_plan"):
         raise PermissionDenied(_("Only the plan owner assigns tasks."))
     lead, cooperating = list(lead), list(cooperating)
@@ -397,8 +475,13 @@ def task_assignments_set(*, task: Task, lead, cooperating, actor) -> None:
     both = {d.id for d in lead} & {d.id for d in cooperating}
     if both:
         raise ValidationError({"cooperating": _("A department cannot both lead and co-operate.")})
+    locked = _lock_version(Task, task.pk, version)
     with audit_actor(actor):
-        _assignments_replace(task=task, lead=lead, cooperating=cooperating)
+        if _assignments_replace(task=locked, lead=lead, cooperating=cooperating):
+            # The task's version covers its assignments; its log entry says who and when.
+            locked.version += 1
+            locked.save(update_fields=["version", "updated"])
+            task.version = locked.version
 
 
 def _assignments_replace(*, task: Task, lead, cooperating) -> int:

@@ -137,6 +137,7 @@ def indicator_edit(request, pk: int):
                 services.indicator_update(
                     indicator=indicator,
                     actor=request.user,
+                    version=data["version"],
                     definition=data["definition"],
                     department=data["department"],
                     baseline_value=None
@@ -161,6 +162,7 @@ def indicator_edit(request, pk: int):
                 if baseline is None
                 else _plain(to_display(baseline, *factor_unit)),
                 "baseline_on": indicator.baseline_on,
+                "version": indicator.version,
             },
         )
         status = 200
@@ -254,7 +256,11 @@ def report_review(request, pk: int):
     form = ReviewForm(request.POST)
     error = None
     if not form.is_valid():
-        error = _("Choose approve or reject.")
+        error = (
+            _("Choose approve or reject.")
+            if "decision" in form.errors
+            else " ".join(form.non_field_errors())
+        )
     else:
         decide = (
             services.reported_value_approve
@@ -262,7 +268,12 @@ def report_review(request, pk: int):
             else services.reported_value_reject
         )
         try:
-            value = decide(value=value, actor=request.user, reason=form.cleaned_data["reason"])
+            value = decide(
+                value=value,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as problem:
             error = " ".join(problem.messages)
     if request.headers.get("HX-Request"):
@@ -316,6 +327,7 @@ def task_edit(request, pk: int):
                     lead=form.cleaned_data["lead"],
                     cooperating=form.cleaned_data["cooperating"],
                     actor=request.user,
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 add_service_error(form, error, {})
@@ -328,6 +340,7 @@ def task_edit(request, pk: int):
             initial={
                 "lead": selectors.lead_departments(task),
                 "cooperating": selectors.cooperating_departments(task),
+                "version": task.version,
             }
         )
         status = 200
@@ -351,6 +364,9 @@ def indicator_records(request, pk: int):
             title=indicator.name,
             headers=headers,
             rows=rows,
+            request=request,
+            obj=indicator,
+            detail={"as_of": as_of.isoformat()},
         )
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
-from innoplan.core.identifiers import id_card_problem
+from innoplan.core.identifiers import id_card_problem, phone_problem
 from innoplan.registry.models import (
     TOWN_KINDS,
     Base,
@@ -224,10 +224,26 @@ class TalentForm(forms.ModelForm):
     an empty box keeps the number already recorded."""
 
     id_number = forms.CharField(label=_("ID card number"), max_length=18, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=_("11 digits; kept encrypted. An empty box keeps the number recorded."),
+    )
+    remove_phone = forms.BooleanField(label=_("Remove the mobile phone"), required=False)
 
     class Meta:
         model = Talent
         fields = ("name", "id_number", "employer", "title")
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        problem = phone_problem(phone) if phone else None
+        if problem:
+            raise forms.ValidationError(
+                _("Mobile phone number %(problem)s.") % {"problem": _(problem)}
+            )
+        return phone
 
     def clean_id_number(self):
         number = self.cleaned_data["id_number"].strip()
@@ -246,6 +262,10 @@ class TalentForm(forms.ModelForm):
     def _post_clean(self):
         if self.cleaned_data.get("id_number"):
             self.instance.set_id_number(self.cleaned_data["id_number"])
+        if self.cleaned_data.get("remove_phone"):
+            self.instance.set_phone("")
+        elif self.cleaned_data.get("phone"):
+            self.instance.set_phone(self.cleaned_data["phone"])
         super()._post_clean()
 
 
@@ -258,13 +278,22 @@ class TalentRecognitionInline(admin.TabularInline):
 @admin.register(Talent)
 class TalentAdmin(admin.ModelAdmin):
     form = TalentForm
-    list_display = ("name", "id_number_masked", "employer", "title")
+    list_display = ("name", "id_number_masked", "phone_masked", "employer", "title")
     list_select_related = ("employer",)
     search_fields = ("name", "employer__name")
-    readonly_fields = ("id_number_masked",)
+    readonly_fields = ("id_number_masked", "phone_masked")
     autocomplete_fields = ("employer",)
     inlines = (TalentRecognitionInline,)
-    fields = ("name", "id_number_masked", "id_number", "employer", "title")
+    fields = (
+        "name",
+        "id_number_masked",
+        "id_number",
+        "phone_masked",
+        "phone",
+        "remove_phone",
+        "employer",
+        "title",
+    )
 
 
 class TeamMemberInline(admin.TabularInline):

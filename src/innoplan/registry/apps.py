@@ -31,7 +31,14 @@ class RegistryConfig(AppConfig):
         # The log keeps the masked number only; unmasking is logged as an access.
         auditlog.register(
             models.Talent,
-            exclude_fields=["created", "updated", "id_number_encrypted", "id_number_digest"],
+            exclude_fields=[
+                "created",
+                "updated",
+                "id_number_encrypted",
+                "id_number_digest",
+                "phone_encrypted",
+                "phone_digest",
+            ],
         )
         # An import's batch record: who uploaded and who confirmed which file, and how it
         # ended. The rows' outcomes stay in the job's report, not in the log.

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
-from innoplan.core.identifiers import normalise_id_card, normalise_patent_application
+from innoplan.core.crypto import field_cipher
+from innoplan.core.identifiers import (
+    MOBILE,
+    normalise_id_card,
+    normalise_patent_application,
+    normalise_phone,
+)
 from innoplan.registry.choices import (
     BaseKind,
     CanalTalentTier,
@@ -212,7 +218,15 @@ def _id_number_q(text: str, path: str = "") -> Q:
     """A whole ID-card number is found through its keyed digest, never by decrypting."""
     number = normalise_id_card(text)
     if ID_NUMBER.fullmatch(number):
-        return Q(**{f"{path}id_number_digest": Talent.digest_of(number)})
+        return Q(**{f"{path}id_number_digest__in": field_cipher().digests(number)})
+    return Q()
+
+
+def _phone_q(text: str) -> Q:
+    """A whole mobile number is found through its keyed digest, never by decrypting."""
+    number = normalise_phone(text)
+    if MOBILE.fullmatch(number):
+        return Q(phone_digest__in=field_cipher().digests(number))
     return Q()
 
 
@@ -231,7 +245,7 @@ class TalentFilterSet(RegisterFilterSet):
         fields = ["q", "recognition", "as_of"]
 
     def search_q(self, text):
-        return super().search_q(text) | _id_number_q(text)
+        return super().search_q(text) | _id_number_q(text) | _phone_q(text)
 
     def _holding(self, queryset, **conditions):
         holds = TalentRecognition.objects.valid_on(self.as_of_or_today()).filter(

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from innoplan.audit.events import Event, Outcome
+from innoplan.audit.services import record_event
 from innoplan.core.excel import XLSX
 from innoplan.registry import import_jobs
 from innoplan.registry.imports import ERROR, NEW, UNCHANGED, UPDATE, ImportFileError
@@ -102,6 +104,12 @@ def import_template(request, register):
     if resource is None:
         raise Http404
     response = HttpResponse(template_bytes(register), content_type=XLSX)
+    record_event(
+        Event.EXPORT,
+        request=request,
+        obj=resource._meta.model,
+        detail={"template": register, "rows": 0},
+    )
     name = _("%(register)s import template") % {"register": resource.title}
     response["Content-Disposition"] = (
         f"attachment; filename=\"{register}-template.xlsx\"; filename*=UTF-8''{quote(name)}.xlsx"
@@ -182,7 +190,23 @@ def import_job_confirm(request, pk):
     """Import the checked file: every row or none."""
     job = _job(request, pk)
     try:
-        import_jobs.import_job_confirm(job=job, actor=request.user)
+        job = import_jobs.import_job_confirm(job=job, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        _record_confirm(request, job, Outcome.FAILURE, error=" ".join(error.messages))
+    else:
+        failed = job.status in (ImportJob.Status.FAILED, ImportJob.Status.REFUSED)
+        _record_confirm(request, job, Outcome.FAILURE if failed else Outcome.SUCCESS)
     return redirect("registry:import_job", pk=job.pk)
+
+
+def _record_confirm(request, job: ImportJob, outcome: str, error: str = "") -> None:
+    detail = {
+        "register": job.register,
+        "file": job.file_name,
+        "rows": job.rows_total,
+        "status": job.status,
+    }
+    if error or job.error:
+        detail["error"] = error or job.error
+    record_event(Event.IMPORT_CONFIRM, request=request, obj=job, outcome=outcome, detail=detail)

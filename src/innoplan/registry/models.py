@@ -26,9 +26,11 @@ from innoplan.core.crypto import field_cipher
 from innoplan.core.identifiers import (
     credit_code_findings,
     mask_id_card,
+    mask_phone,
     normalise_credit_code,
     normalise_id_card,
     normalise_patent_application,
+    normalise_phone,
     patent_application_findings,
     patent_type_of,
 )
@@ -694,8 +696,13 @@ class PatentOwner(TimeStampedModel):
 
 class TalentQuerySet(models.QuerySet):
     def with_id_number(self, number: str):
-        """The talent with this ID-card number, found by its keyed digest (no decryption)."""
-        return self.filter(id_number_digest=Talent.digest_of(number))
+        """The talent with this ID-card number, found by its keyed digest (no decryption),
+        under the current or a previous key (``core.crypto.FieldKeyring``)."""
+        return self.filter(id_number_digest__in=field_cipher().digests(normalise_id_card(number)))
+
+    def with_phone(self, number: str):
+        """The talents with this mobile number, found by its keyed digest."""
+        return self.filter(phone_digest__in=field_cipher().digests(normalise_phone(number)))
 
 
 class Talent(TimeStampedModel):
@@ -714,6 +721,13 @@ class Talent(TimeStampedModel):
         error_messages={"unique": _("A person with this ID card number is recorded.")},
     )
     id_number_masked = models.CharField(_("ID card number"), max_length=18, editable=False)
+    # 手机号码, optional: empty in all three columns when unknown. Not unique: a switchboard or
+    # a shared number may serve several people.
+    phone_encrypted = models.TextField(_("mobile phone (encrypted)"), blank=True, editable=False)
+    phone_digest = models.CharField(
+        _("mobile phone digest"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    phone_masked = models.CharField(_("mobile phone"), max_length=11, blank=True, editable=False)
     employer = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -725,6 +739,13 @@ class Talent(TimeStampedModel):
     title = models.CharField(_("position or title"), max_length=100, blank=True)
 
     objects = TalentQuerySet.as_manager()
+
+    # (ciphertext, digest) column pairs that `innoplan rotate-field-key` re-encrypts; the
+    # digest is of the plaintext as stored (normalised before encryption).
+    encrypted_fields = (
+        ("id_number_encrypted", "id_number_digest"),
+        ("phone_encrypted", "phone_digest"),
+    )
 
     class Meta:
         verbose_name = _("talent")
@@ -751,6 +772,27 @@ class Talent(TimeStampedModel):
         """The full number. Only for those allowed to unmask it (``registry.unmask_id_number``),
         and audited by the caller."""
         return field_cipher().decrypt(self.id_number_encrypted)
+
+    @staticmethod
+    def phone_digest_of(number: str) -> str:
+        return field_cipher().digest(normalise_phone(number))
+
+    def set_phone(self, number: str) -> None:
+        """Keep the mobile ``number`` encrypted, with its digest and masked form (all three
+        empty for no number); check it first with ``core.identifiers.phone_problem``."""
+        number = normalise_phone(number or "")
+        if not number:
+            self.phone_encrypted = self.phone_digest = self.phone_masked = ""
+            return
+        cipher = field_cipher()
+        self.phone_encrypted = cipher.encrypt(number)
+        self.phone_digest = cipher.digest(number)
+        self.phone_masked = mask_phone(number)
+
+    def phone(self) -> str:
+        """The full mobile number ("" when none). Only for those allowed to unmask it, as
+        ``id_number``."""
+        return field_cipher().decrypt(self.phone_encrypted) if self.phone_encrypted else ""
 
 
 class TalentRecognition(ValidityPeriod, TimeStampedModel):

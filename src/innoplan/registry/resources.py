@@ -38,8 +38,10 @@ from innoplan.core.identifiers import (
     normalise_credit_code,
     normalise_id_card,
     normalise_patent_application,
+    normalise_phone,
     organisation_code_check_character,
     patent_check_character,
+    phone_problem,
 )
 from innoplan.core.spreadsheets import TemplateColumn
 from innoplan.registry import validity
@@ -86,6 +88,9 @@ def _example_id_number() -> str:
 
 EXAMPLE_CREDIT_CODE = _example_credit_code()
 EXAMPLE_ID_NUMBER = _example_id_number()
+# 140 is an Internet-of-Things segment whose numbers have 13 digits: no 11-digit 140 number
+# belongs to a person. (China's numbering plan reserves no fictional range.)
+EXAMPLE_PHONE = "14000001234"
 EXAMPLE_PATENT = "202310123456." + patent_check_character("202310123456")
 SEPARATORS = re.compile(r"[;；,，、\n]+")
 CHUNK = 500  # values per IN (...) look-up; SQLite allows 999 variables
@@ -681,6 +686,8 @@ class RegisterResource(resources.ModelResource):
         from auditlog.models import LogEntry
         from django.contrib.contenttypes.models import ContentType
 
+        from innoplan.audit.services import record_log_entries
+
         content_type = ContentType.objects.get_for_model(self._meta.model)
         fields = self._log_fields()
         names = {f.name for f in fields} | {f.attname for f in fields}
@@ -712,6 +719,7 @@ class RegisterResource(resources.ModelResource):
                 )
             )
         LogEntry.objects.bulk_create(entries, batch_size=self._meta.batch_size)
+        record_log_entries(entries)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         from auditlog.models import LogEntry
@@ -1044,10 +1052,19 @@ class TalentResource(RegisterResource):
         width=22,
     )
     title_ = Column("职务职称", "title", Text(max_length=100), example="首席科学家")
+    phone = Column(
+        "手机号码",
+        "phone_digest",
+        Text(identifier=True),
+        example=EXAMPLE_PHONE,
+        text=True,
+        width=16,
+        note="11位手机号码，可空；加密保存",
+    )
 
     class Meta(RegisterResource.Meta):
         model = Talent
-        fields = ("name", "id_number", "employer", "title_")
+        fields = ("name", "id_number", "employer", "title_", "phone")
         import_id_fields = ("id_number",)
 
     def row_key(self, row):
@@ -1068,6 +1085,8 @@ class TalentResource(RegisterResource):
             yield from Talent.objects.filter(id_number_digest__in=digests[start : start + CHUNK])
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "phone_digest":
+            return self._import_phone(field, instance, row)
         if field.attribute != "id_number_digest":
             return super().import_field(field, instance, row, is_m2m, **kwargs)
         number = normalise_id_card(field.clean(row))
@@ -1077,9 +1096,21 @@ class TalentResource(RegisterResource):
         if instance.pk is None or instance.id_number_digest != Talent.digest_of(number):
             instance.set_id_number(number)
 
+    def _import_phone(self, field, instance, row):
+        if field.column_name not in row:
+            return  # a file without the column leaves the numbers as they are
+        number = normalise_phone(field.clean(row) or "")
+        if number and (problem := phone_problem(number)):
+            raise ValueError(_("Mobile phone number %(problem)s") % {"problem": _(problem)})
+        # Re-encrypting an unchanged number would make every re-import look like a change.
+        if (Talent.phone_digest_of(number) if number else "") != instance.phone_digest:
+            instance.set_phone(number)
+
     def export_field(self, field, instance, **kwargs):
         if field.attribute == "id_number_digest":
             return instance.id_number_masked  # exports never carry the whole number
+        if field.attribute == "phone_digest":
+            return instance.phone_masked
         return super().export_field(field, instance, **kwargs)
 
 

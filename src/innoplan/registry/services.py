@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innoplan.core.identifiers import id_card_problem
+from innoplan.core.identifiers import id_card_problem, phone_problem
 from innoplan.registry import validity
 from innoplan.registry.models import Fund, FundScale, Organisation, Qualification, Talent
 
@@ -107,7 +107,13 @@ def fund_scale_amend(*, fund: Fund, effective_on: date, amount: Decimal, actor) 
 
 @transaction.atomic
 def talent_register(
-    *, name: str, id_number: str, employer: Organisation | None = None, title: str = "", actor
+    *,
+    name: str,
+    id_number: str,
+    employer: Organisation | None = None,
+    title: str = "",
+    phone: str = "",
+    actor,
 ) -> Talent:
     """Record a person, the ID-card number checked (GB 11643) and kept encrypted. A person
     already recorded under that number is an error, not a second record."""
@@ -119,8 +125,13 @@ def talent_register(
         )
     if Talent.objects.with_id_number(id_number).exists():
         raise ValidationError({"id_number": _("A person with this ID card number is recorded.")})
+    if phone.strip() and (problem := phone_problem(phone)):
+        raise ValidationError(
+            {"phone": _("Mobile phone number %(problem)s.") % {"problem": _(problem)}}
+        )
     talent = Talent(name=name.strip(), employer=employer, title=title.strip())
     talent.set_id_number(id_number)
+    talent.set_phone(phone)
     with set_actor(actor):
         talent.full_clean()
         talent.save()

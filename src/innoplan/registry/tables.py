@@ -146,11 +146,12 @@ class TalentTable(tables.Table):
 
     name = tables.Column(linkify=_detail("talent"))
     id_number_masked = tables.Column(verbose_name=_("ID card number"))
+    phone_masked = tables.Column(verbose_name=_("Mobile phone"))
     employer = tables.Column(linkify=_detail("organisation", "employer_id"))
 
     class Meta(RegisterTable.Meta):
         model = Talent
-        fields = ("name", "id_number_masked", "employer", "title")
+        fields = ("name", "id_number_masked", "phone_masked", "employer", "title")
 
 
 class TalentRecognitionTable(RegisterTable):

@@ -112,6 +112,8 @@ class RegisterListView(RegisterView):
                 title=title,
                 headers=header,
                 rows=rows,
+                request=request,
+                obj=self.model,
             )
         table = self.table_class(filterset.qs)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -326,16 +328,18 @@ class TalentDetailView(RegisterDetailView):
     def post(self, request, pk):
         talent = self.get_object(request, pk)
         number = services.talent_id_number_reveal(talent=talent, actor=request.user)
-        return self.render_detail(request, talent, id_number=number)
+        # The phone is unmasked with the number, under the same permission and audit entry.
+        return self.render_detail(request, talent, id_number=number, phone=talent.phone())
 
-    def fields(self, obj, id_number=None, **context):
+    def fields(self, obj, id_number=None, phone=None, **context):
         return [
             {
                 "label": _("ID card number"),
                 "value": id_number or obj.id_number_masked,
                 "unmask": id_number is None
                 and self.request.user.has_perm("registry.unmask_id_number"),
-            }
+            },
+            {"label": _("Mobile phone"), "value": phone or obj.phone_masked or "—"},
         ]
 
     def related(self, obj):
