@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
-    "auditlog",
     "axes",
     "django_filters",
     "django_tables2",
@@ -58,6 +57,9 @@ INSTALLED_APPS = [
     "innoplan.core",
     "innoplan.accounts",
     "innoplan.audit",
+    # After innoplan.audit, whose `auditlogflush` refuses: the trail is purged only by
+    # `innoplan audit purge`.
+    "auditlog",
     "innoplan.registry",
     "innoplan.metrics",
     "innoplan.plans",
@@ -78,12 +80,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "innoplan.core.middleware.IdleTimeoutMiddleware",
+    # Forced password change and the second factor come before any other page.
+    "innoplan.accounts.middleware.IdentityGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "innoplan.audit.middleware.AuditlogMiddleware",
     # Must stay last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "innoplan.accounts.validators.CharacterClassValidator",
         "OPTIONS": {"min_classes": env_int("INNOPLAN_PASSWORD_MIN_CLASSES", 3, minimum=1)},
     },
+    # No reuse of the current password or the last INNOPLAN_PASSWORD_HISTORY ones.
+    {"NAME": "innoplan.accounts.validators.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
@@ -160,11 +167,15 @@ HTTPS = env_bool("INNOPLAN_HTTPS", False)
 TRUSTED_PROXIES = env_list("INNOPLAN_TRUSTED_PROXIES", [])
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# Pages carry the token in their forms; no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Browsers keep to HTTPS for a year once they have seen the site over it.
+    SECURE_HSTS_SECONDS = env_int("INNOPLAN_HSTS_SECONDS", 365 * 24 * 60 * 60, minimum=0)
 
 # Lockout after repeated failures, keyed on username and IP together.
 AXES_FAILURE_LIMIT = env_int("INNOPLAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -236,6 +247,18 @@ TASKS = {
 # hash derived from it (core/crypto.py). It is not SECRET_KEY, so that rotating sessions'
 # key keeps the identifiers readable; back it up with the database: losing it loses them.
 INNOPLAN_FIELD_KEY = _kept_secret("INNOPLAN_FIELD_KEY", "field_key")
+# Earlier field keys, newest first: they only decrypt and find, so that values stay readable
+# until `innoplan rotate-field-key` has moved them all to the current key. From the environment
+# (comma-separated) or else var/field_key.previous (one a line), where the command keeps them.
+INNOPLAN_FIELD_KEY_PREVIOUS = env_list("INNOPLAN_FIELD_KEY_PREVIOUS", []) or (
+    [
+        key.strip()
+        for key in (VAR_DIR / "field_key.previous").read_text(encoding="utf-8").splitlines()
+        if key.strip()
+    ]
+    if (VAR_DIR / "field_key.previous").exists()
+    else []
+)
 # The cipher class (core.crypto.FieldCipher); an SM4 implementation can take its place.
 INNOPLAN_FIELD_CIPHER = env_str("INNOPLAN_FIELD_CIPHER", "innoplan.core.crypto.AesGcmCipher")
 
@@ -259,6 +282,25 @@ INNOPLAN_OTP_REQUIRED_ROLES = env_list(
     "INNOPLAN_OTP_REQUIRED_ROLES", ["sysadmin", "secadmin", "auditadmin"]
 )
 OTP_TOTP_ISSUER = env_str("INNOPLAN_OTP_ISSUER", "innoplan")
+# 统一身份认证 (OIDC single sign-on), off by default. It signs in existing local accounts only,
+# matched by the username claim; it creates no account and grants no role. Local passwords stay
+# as the fallback, and the administrators still pass the second factor after it.
+INNOPLAN_OIDC_ENABLED = env_bool("INNOPLAN_OIDC_ENABLED", False)
+INNOPLAN_OIDC_USERNAME_CLAIM = env_str("INNOPLAN_OIDC_USERNAME_CLAIM", "preferred_username")
+if INNOPLAN_OIDC_ENABLED:
+    OIDC_OP_ISSUER = env_str("INNOPLAN_OIDC_ISSUER", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("INNOPLAN_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("INNOPLAN_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("INNOPLAN_OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("INNOPLAN_OIDC_JWKS_ENDPOINT", "") or None
+    OIDC_RP_CLIENT_ID = env_str("INNOPLAN_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("INNOPLAN_OIDC_CLIENT_SECRET")  # or *_FILE
+    OIDC_RP_SIGN_ALGO = env_str("INNOPLAN_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("INNOPLAN_OIDC_SCOPES", "openid profile")
+    OIDC_CREATE_USER = False
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+    LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+    AUTHENTICATION_BACKENDS.append("innoplan.accounts.oidc.LocalAccountOIDCBackend")
 
 # --- Audit trail: append-only, hash-chained, kept at least 184 days -------------------------
 INNOPLAN_AUDIT_RETENTION_DAYS = env_int("INNOPLAN_AUDIT_RETENTION_DAYS", 184, minimum=184)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("innoplan.accounts.urls")),
     path("plans/", include("innoplan.plans.urls")),
     path("registry/", include("innoplan.registry.urls")),
+    path("audit/", include("innoplan.audit.urls")),
     path("api/", api.urls),
     # Open to anonymous users: the login page carries the language switch.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
