@@ -14,6 +14,21 @@ from innoplan.registry.choices import OrganisationKind
 
 _serials = itertools.count(1)
 
+# The registers with a list page, by the stem of their URL names (<stem>_list, <stem>_detail).
+REGISTER_LISTS = (
+    "organisation",
+    "qualification",
+    "platform",
+    "fund",
+    "brand_event",
+    "base",
+    "park",
+    "patent",
+    "talent",
+    "talent_recognition",
+    "team",
+)
+
 
 def credit_code(serial: int | None = None, *, division: str = "110112") -> str:
     """A 统一社会信用代码 of an enterprise registered in Tongzhou (110112) whose two check

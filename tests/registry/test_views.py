@@ -34,6 +34,7 @@ from innoplan.registry.models import (
     TeamMember,
 )
 from tests.registry.builders import (
+    REGISTER_LISTS,
     application_number,
     credit_code,
     make,
@@ -43,20 +44,6 @@ from tests.registry.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ROUTES = (
-    "organisation",
-    "qualification",
-    "platform",
-    "fund",
-    "brand_event",
-    "base",
-    "park",
-    "patent",
-    "talent",
-    "talent_recognition",
-    "team",
-)
 
 
 @pytest.fixture
@@ -139,7 +126,7 @@ def detail_url(route: str, record) -> str:
 
 def all_urls(records) -> list[str]:
     urls = [reverse("registry:index")]
-    for route in ROUTES:
+    for route in REGISTER_LISTS:
         urls += [list_url(route), detail_url(route, records[route])]
     return urls
 
@@ -389,7 +376,7 @@ def test_the_export_button_keeps_the_filter(client, leader, records):
     assert "page" not in response.context["export_query"]
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", REGISTER_LISTS)
 def test_every_register_exports(client, leader, records, route):
     client.force_login(leader)
     sheet = _sheet(client.get(list_url(route, format="xlsx")))
@@ -440,7 +427,7 @@ def _grow(records, town, n: int) -> None:
         make(Team, name=f"团队{i}", recognition_year=2022, valid_from=date(2022, 3, 1))
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", REGISTER_LISTS)
 def test_a_list_page_takes_a_fixed_number_of_queries(
     client, leader, records, town, route, django_assert_max_num_queries
 ):

@@ -37,7 +37,13 @@ from innoplan.registry.models import (
     TeamMember,
 )
 from innoplan.registry.resources import RESOURCES
-from tests.registry.builders import make, make_organisation, make_patent, make_talent
+from tests.registry.builders import (
+    REGISTER_LISTS,
+    make,
+    make_organisation,
+    make_patent,
+    make_talent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,19 +57,6 @@ PAYLOADS = [
     "\r=1+1",
     "=cmd|' /C calc'!A0",
 ]
-REGISTERS = (
-    "organisation",
-    "qualification",
-    "platform",
-    "fund",
-    "brand_event",
-    "base",
-    "park",
-    "patent",
-    "talent",
-    "talent_recognition",
-    "team",
-)
 
 
 @pytest.fixture
@@ -175,7 +168,7 @@ def test_safe_cell_leaves_numbers_dates_and_plain_text_alone(value):
 # --- every export path -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("register", REGISTERS)
+@pytest.mark.parametrize("register", REGISTER_LISTS)
 def test_every_register_export_keeps_formula_text_inert(client, leader, hostile, register):
     client.force_login(leader)
     response = client.get(reverse(f"registry:{register}_list") + "?format=xlsx")

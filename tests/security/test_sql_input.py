@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from innoplan.registry.models import Organisation
-from tests.registry.builders import make_organisation
+from tests.registry.builders import REGISTER_LISTS, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -34,19 +34,6 @@ INJECTIONS = [
     "_",
     "\\",
     "\x00",
-]
-REGISTER_LISTS = [
-    "organisation",
-    "qualification",
-    "platform",
-    "fund",
-    "brand_event",
-    "base",
-    "park",
-    "patent",
-    "talent",
-    "talent_recognition",
-    "team",
 ]
 # Every filter of the register lists that takes a value; choice filters answer an unknown
 # value on the form, which shows every record unfiltered, never an error page.
