@@ -63,11 +63,22 @@ class TestAccess:
         client.force_login(request.getfixturevalue(persona))
         assert client.get(HOME).status_code == 200
 
-    def test_it_sends_a_system_administrator_to_the_admin_site(self, client, plan, sysadmin):
-        client.force_login(sysadmin)
+    @pytest.mark.parametrize(
+        ("persona", "start"),
+        [
+            ("sysadmin", "admin:index"),
+            ("security_admin", "accounts:security_policy"),
+            ("audit_admin", "audit:event_list"),
+        ],
+    )
+    def test_it_sends_each_administrator_to_their_own_start_page(
+        self, client, plan, persona, start, request
+    ):
+        client.force_login(request.getfixturevalue(persona))
         response = client.get(HOME)
         assert response.status_code == 302
-        assert response.url == reverse("admin:index")
+        assert response.url == reverse(start)
+        assert client.get(response.url).status_code == 200
 
 
 class TestContent:

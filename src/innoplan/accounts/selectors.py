@@ -6,8 +6,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.urls import NoReverseMatch, reverse
 
+from innoplan.accounts.choices import Role
 from innoplan.accounts.models import User
+
+START_PAGES = {
+    Role.SYSTEM_ADMIN: "admin:index",
+    Role.SECURITY_ADMIN: "accounts:security_policy",
+    Role.AUDIT_ADMIN: "audit:event_list",
+}
+
+
+def start_page(user) -> str:
+    """Where an account starts: the 作战图, except for the three administrators, who have
+    no business data and start on their own pages."""
+    try:
+        return reverse(START_PAGES.get(user.role, "dashboard:home"))
+    except NoReverseMatch:
+        return reverse("dashboard:home")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,21 +19,6 @@ from innoplan.accounts import selectors, services
 from innoplan.accounts.forms import LockoutReleaseForm, RoleGrantForm, TokenForm
 from innoplan.accounts.middleware import otp_pending
 from innoplan.accounts.models import User
-
-
-def role_home(user) -> str:
-    """Where an account starts: the administrators have no dashboard."""
-    from innoplan.accounts.choices import Role
-
-    names = {
-        Role.SYSTEM_ADMIN: "admin:index",
-        Role.SECURITY_ADMIN: "accounts:security_policy",
-        Role.AUDIT_ADMIN: "audit:event_list",
-    }
-    try:
-        return reverse(names.get(user.role, "dashboard:home"))
-    except NoReverseMatch:
-        return reverse("dashboard:home")
 
 
 def _next_url(request) -> str:
@@ -49,7 +34,7 @@ def _next_url(request) -> str:
         )
     ):
         return target
-    return role_home(request.user)
+    return selectors.start_page(request.user)
 
 
 def _require(request, perm):

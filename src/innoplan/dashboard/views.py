@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from innoplan.accounts import selectors as account_selectors
 from innoplan.core.http import as_of_from
 from innoplan.plans import selectors
 
@@ -19,9 +20,10 @@ def _sparklines(figures) -> dict[int, dict]:
 
 
 def home(request):
-    if request.user.is_system_admin:
-        return redirect("admin:index")
     if not request.user.has_perm("plans.view_dashboard"):
+        start = account_selectors.start_page(request.user)
+        if start != request.path:
+            return redirect(start)
         raise PermissionDenied
     as_of, as_of_error = as_of_from(request)
     plan = selectors.current_plan()
