@@ -11,6 +11,7 @@ identity gates; tests of the gates themselves use ``Client`` from django.test di
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,102 @@ def indicator_of_b(plan, departments):
     indicator.department = departments[1]
     indicator.save()
     return indicator
+
+
+# --- task supervision -------------------------------------------------------------------------
+
+# The day the supervision scene is seen from: every milestone state is present on it.
+SUPERVISION_DAY = date(2026, 9, 30)
+
+
+@pytest.fixture
+def supervision_scene(plan, departments, plan_owner, reporter_a, reporter_b):
+    """Milestones of the Tongzhou plan in every state as of ``SUPERVISION_DAY`` (2026-09-30),
+    written straight to the tables with the dates the story needs; no notice raised yet.
+
+    - ``not_started``: task 1, dept A, due 2026-12-31, no update;
+    - ``in_progress``: task 1, dept A, due 2026-10-05 (inside the 7-day reminder window),
+      40 % on 2026-09-01;
+    - ``done``: task 2, dept A, due 2026-09-15, reported done 2026-09-10 and accepted;
+    - ``overdue``: task 3, dept A, due 2026-09-10 (20 days late), 30 % on 2026-08-20;
+    - ``done_late``: task 4, dept B, due 2026-08-31, reported done 2026-09-12, accepted;
+    - ``overdue_b``: task 5, dept B, due 2026-09-25 (5 days late), never started;
+    - ``submitted``: task 6, dept B, due 2026-10-20, reported done 2026-09-28, waiting.
+    The project ``institute`` (task 3, dept A) holds ``overdue``."""
+    from types import SimpleNamespace
+
+    from innoplan.supervision.choices import Review, Stage, UpdateKind
+    from innoplan.supervision.models import Milestone, ProgressUpdate, Project
+
+    a, b = departments
+    tasks = {task.number: task for task in plan.tasks.all()}
+    institute = Project.objects.create(
+        task=tasks[3], name="新型研发机构落地", lead_department=a, stage="under_way"
+    )
+
+    def milestone(name, task, dept, due, stage=Stage.PLANNED, project=None, **extra):
+        return Milestone.objects.create(
+            task=tasks[task],
+            title=name,
+            deliverable=f"{name}的成果",
+            due_on=due,
+            lead_department=dept,
+            stage=stage,
+            project=project,
+            created_by=plan_owner,
+            **extra,
+        )
+
+    def update(m, on, author, kind=UpdateKind.PROGRESS, percent=None, review=Review.NOT_NEEDED):
+        return ProgressUpdate.objects.create(
+            milestone=m,
+            kind=kind,
+            reported_on=on,
+            narrative=f"{m.title}进展",
+            percent=percent,
+            author=author,
+            department=author.department,
+            review=review,
+            reviewed_by=plan_owner if review == Review.ACCEPTED else None,
+        )
+
+    scene = SimpleNamespace(day=SUPERVISION_DAY, project=institute, a=a, b=b)
+    scene.not_started = milestone("制定入库培育方案", 1, a, date(2026, 12, 31))
+    scene.in_progress = milestone(
+        "完成首批企业遴选", 1, a, date(2026, 10, 5), Stage.IN_PROGRESS, percent=40
+    )
+    update(scene.in_progress, date(2026, 9, 1), reporter_a, percent=40)
+    scene.done = milestone(
+        "出台支持政策",
+        2,
+        a,
+        date(2026, 9, 15),
+        Stage.DONE,
+        percent=100,
+        completed_on=date(2026, 9, 10),
+    )
+    update(scene.done, date(2026, 9, 10), reporter_a, UpdateKind.COMPLETION, 100, Review.ACCEPTED)
+    scene.overdue = milestone(
+        "研发机构签约落地", 3, a, date(2026, 9, 10), Stage.IN_PROGRESS, institute, percent=30
+    )
+    update(scene.overdue, date(2026, 8, 20), reporter_a, percent=30)
+    scene.done_late = milestone(
+        "基金设立",
+        4,
+        b,
+        date(2026, 8, 31),
+        Stage.DONE,
+        percent=100,
+        completed_on=date(2026, 9, 12),
+    )
+    update(
+        scene.done_late, date(2026, 9, 12), reporter_b, UpdateKind.COMPLETION, 100, Review.ACCEPTED
+    )
+    scene.overdue_b = milestone("平台授牌", 5, b, date(2026, 9, 25))
+    scene.submitted = milestone(
+        "举办对接活动", 6, b, date(2026, 10, 20), Stage.SUBMITTED, percent=100
+    )
+    scene.submitted_update = update(
+        scene.submitted, date(2026, 9, 28), reporter_b, UpdateKind.COMPLETION, 100, Review.PENDING
+    )
+    return scene

@@ -6,13 +6,14 @@ changes through the environment.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from innoplan.core.env import env_bool, env_decimal, env_int, env_list, env_str
+from innoplan.core.env import env_bool, env_decimal, env_int, env_list, env_str, env_time
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("INNOPLAN_HOME", str(PACKAGE_DIR.parent.parent))).resolve()
@@ -28,8 +29,17 @@ def _kept_secret(name: str, file_name: str) -> str:
         return key
     key_file = VAR_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+        # Several processes may start at once (gunicorn workers, parallel tests): each writes
+        # its own candidate and links it into place; the first link wins, the rest read it.
+        candidate = VAR_DIR / f".{file_name}.{os.getpid()}"
+        candidate.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return key_file.read_text(encoding="utf-8").strip()
 
 
@@ -63,6 +73,9 @@ INSTALLED_APPS = [
     "innoplan.registry",
     "innoplan.metrics",
     "innoplan.plans",
+    "innoplan.supervision",
+    "innoplan.notifications",
+    "innoplan.reports",
     "innoplan.dashboard",
     "innoplan.demo",
     # After the project's apps, so that `innoplan import` is the registry's command, not
@@ -108,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "innoplan.core.context_processors.platform",
+                "innoplan.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -242,6 +256,9 @@ TASKS = {
         "BACKEND": env_str("INNOPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# When the background worker runs the daily jobs (the supervision ladder, the notification
+# digest), local time HH:MM.
+INNOPLAN_DAILY_AT = env_time("INNOPLAN_DAILY_AT", "07:00")
 
 # Personal identifiers (ID-card numbers) are encrypted with this key and looked up by a keyed
 # hash derived from it (core/crypto.py). It is not SECRET_KEY, so that rotating sessions'
@@ -316,3 +333,53 @@ LOGGING = {
 
 # Set by `innoplan demo`: every page carries the 演示数据 banner.
 INNOPLAN_DEMO = env_bool("INNOPLAN_DEMO", False)
+
+# --- Notifications ---------------------------------------------------------------------------
+# In-site notifications, and an outbox of emails and group-chat messages that the background
+# worker drains: urgent matters (a rejection, a new 督办) at once, reminders in one digest email
+# per person a day (at INNOPLAN_DAILY_AT). A failed send is retried, logged and kept
+# (`innoplan notify status`).
+from innoplan.core.env import SettingError  # noqa: E402
+from innoplan.notifications.chat import (  # noqa: E402 (no Django import in it)
+    parse_minutes,
+    parse_site_url,
+    parse_webhooks,
+)
+
+# Email through django.core.mail. The console backend (the default) writes mail to the log;
+# for a mail server set INNOPLAN_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and
+# the host below. The password may be read from INNOPLAN_EMAIL_HOST_PASSWORD_FILE.
+EMAIL_BACKEND = env_str("INNOPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("INNOPLAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("INNOPLAN_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("INNOPLAN_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("INNOPLAN_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("INNOPLAN_EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("INNOPLAN_EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SettingError("INNOPLAN_EMAIL_USE_TLS and INNOPLAN_EMAIL_USE_SSL: set one, not both")
+# Seconds to wait for the mail server before the attempt counts as failed.
+EMAIL_TIMEOUT = env_int("INNOPLAN_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("INNOPLAN_EMAIL_FROM", "innoplan@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as users reach it (https://innoplan.example.gov.cn): links in emails and
+# chat messages start with it. Without it they carry no link (the site's inbox still has it).
+INNOPLAN_SITE_URL = parse_site_url("INNOPLAN_SITE_URL", env_str("INNOPLAN_SITE_URL", ""))
+# Group-chat robots (企业微信 / 钉钉 群机器人) told of urgent matters, comma-separated (or one a
+# line in the file named by INNOPLAN_CHAT_WEBHOOKS_FILE, which keeps the tokens out of the
+# environment):
+#   wecom:NAME=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
+#   dingtalk:NAME=https://oapi.dingtalk.com/robot/send?access_token=TOKEN[#SECRET]
+# NAME (letters, digits, - and _) is what the outbox records; #SECRET is DingTalk's signing
+# (加签) secret. A malformed entry stops start-up naming the variable.
+INNOPLAN_CHAT_WEBHOOKS = parse_webhooks(
+    "INNOPLAN_CHAT_WEBHOOKS", env_list("INNOPLAN_CHAT_WEBHOOKS", [])
+)
+# Minutes to wait after the 1st, 2nd, … failed attempt (the last repeats), and the number of
+# attempts after which a delivery is given up (kept, with its last error, as "given up").
+INNOPLAN_NOTIFY_RETRY_MINUTES = parse_minutes(
+    "INNOPLAN_NOTIFY_RETRY_MINUTES",
+    env_list("INNOPLAN_NOTIFY_RETRY_MINUTES", ["1", "5", "30", "120", "720"]),
+)
+INNOPLAN_NOTIFY_MAX_ATTEMPTS = env_int("INNOPLAN_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# --- end of Notifications ---------------------------------------------------------------------

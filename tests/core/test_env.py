@@ -14,6 +14,7 @@ from innoplan.core.env import (
     env_int,
     env_list,
     env_str,
+    env_time,
 )
 
 NAME = "INNOPLAN_TEST_SETTING"
@@ -194,3 +195,18 @@ def test_a_bad_value_stops_the_settings_from_loading(tmp_path, variable, value, 
     assert "SettingError" in result.stderr
     assert variable in result.stderr
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("7:05", "07:05"), ("23:59", "23:59"), ("", "07:00")]
+)
+def test_a_time_of_day_reads_hours_and_minutes(monkeypatch, text, expected):
+    monkeypatch.setenv(NAME, text)
+    assert env_time(NAME, "07:00") == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "7", "07:5", "seven", "07:60"])
+def test_a_time_of_day_refuses_anything_else(monkeypatch, text):
+    monkeypatch.setenv(NAME, text)
+    with pytest.raises(SettingError, match=NAME):
+        env_time(NAME, "07:00")

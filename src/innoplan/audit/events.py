@@ -30,6 +30,8 @@ class Event(models.TextChoices):
     FIELD_KEY_ROTATE = "field_key.rotate", _("Encryption key rotated")
     AUDIT_EXPORT = "audit.export", _("Audit trail exported")
     AUDIT_PURGE = "audit.purge", _("Audit trail purged")
+    MILESTONE_OVERDUE = "milestone.overdue", _("Milestone overdue")
+    NOTICE_ANSWER = "notice.answer", _("Notice answered")
 
 
 class Outcome(models.TextChoices):
@@ -63,3 +65,5 @@ RESTORE = Event.RESTORE.value
 FIELD_KEY_ROTATE = Event.FIELD_KEY_ROTATE.value
 AUDIT_EXPORT = Event.AUDIT_EXPORT.value
 AUDIT_PURGE = Event.AUDIT_PURGE.value
+MILESTONE_OVERDUE = Event.MILESTONE_OVERDUE.value
+NOTICE_ANSWER = Event.NOTICE_ANSWER.value

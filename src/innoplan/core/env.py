@@ -77,3 +77,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_time(name: str, default: str) -> str:
+    """A local time of day as HH:MM (kept as text: settings hold plain values)."""
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        value = default
+    value = value.strip()
+    hours, _, minutes = value.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise SettingError(f"{name}={value!r}: expected a time of day as HH:MM")
+    if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+        raise SettingError(f"{name}={value!r}: expected a time of day as HH:MM")
+    return f"{int(hours):02d}:{minutes}"

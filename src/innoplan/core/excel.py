@@ -38,7 +38,12 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            # Dates stay dates a spreadsheet can sort and filter, shown without a time.
+            if isinstance(cell.value, date) and not isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     out = BytesIO()
     book.save(out)
     return out.getvalue()

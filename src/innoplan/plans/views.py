@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innoplan.core.audit import audit_rows
+from innoplan.core.forms import add_service_error
 from innoplan.core.http import as_of_from
 from innoplan.core.numbers import from_display, to_display
 from innoplan.plans import selectors, services
@@ -27,7 +28,6 @@ from innoplan.plans.forms import (
     ReportedValueForm,
     ReviewForm,
     TaskAssignmentForm,
-    add_service_error,
 )
 from innoplan.plans.models import Indicator, Task
 from innoplan.plans.templatetags.plan_display import period_label

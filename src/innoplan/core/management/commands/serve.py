@@ -23,6 +23,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -96,6 +97,18 @@ class Command(BaseCommand):
         try:
             sys.stdout.flush()
             if not no_worker:
+                from innoplan.core.schedule import schedule_next
+
+                # The daily jobs (supervision ladder, digests) are queued for the worker.
+                when = schedule_next()
+                if when is not None:
+                    self.stdout.write(
+                        f"daily jobs next run at {timezone.localtime(when):%Y-%m-%d %H:%M}"
+                    )
+                from innoplan.notifications.services import schedule_drain
+
+                # Messages left waiting by a stop go out now, not at the next retry time.
+                schedule_drain()
                 children["worker"] = self._start(worker_argv())
             children["web"] = self._start(gunicorn_argv(host=host, port=port, workers=workers))
             self.stdout.write(
