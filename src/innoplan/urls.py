@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("innoplan.accounts.urls")),
     path("plans/", include("innoplan.plans.urls")),
     path("registry/", include("innoplan.registry.urls")),
+    path("supervision/", include("innoplan.supervision.urls")),
+    path("reports/", include("innoplan.reports.urls")),
+    path("notifications/", include("innoplan.notifications.urls")),
     path("audit/", include("innoplan.audit.urls")),
     path("api/", api.urls),
     # Open to anonymous users: the login page carries the language switch.

@@ -1,0 +1,355 @@
+"""Bulk entry of milestones (节点) and projects (项目) from a spreadsheet: a check that changes
+nothing, then all rows or none — the registry imports' behaviour, for the plan's key tasks.
+
+``milestone_import_check`` reads every row as the import would and says of each what it
+would do (``new``, ``update``, ``unchanged`` or ``error``), each error by the row number the
+spreadsheet shows and the column header. ``milestone_import_apply`` does the same and writes,
+in one transaction, only when no row has an error. A row is matched to the milestone it
+updates by its task number and title, so a file imported twice changes nothing the second
+time. A project named in 所属项目 that the task does not have yet is created, led by the
+row's lead department.
+
+Rows are written through ``supervision.services`` (``project_create``, ``milestone_create``,
+``milestone_change``) under the importing user, so every created or changed milestone is in
+the audit log like one entered by hand; the confirmation itself is recorded as
+``Event.IMPORT_CONFIRM``. The report types and the reading of the file are the registry's.
+
+The web page (``supervision.import_views``) and ``innoplan import-milestones`` call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from innoplan.accounts.models import Department
+from innoplan.audit.events import Event, Outcome
+from innoplan.audit.services import record_event
+from innoplan.core.spreadsheets import Table, write_template
+from innoplan.plans.models import Plan, Task
+from innoplan.registry.imports import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    ImportFileError,
+    ImportReport,
+    Problem,
+    RowReport,
+    prepare_rows,
+)
+from innoplan.supervision import services
+from innoplan.supervision.models import Milestone, Project
+from innoplan.supervision.resources import PROJECT, TITLE, MilestoneResource
+
+__all__ = [
+    "ERROR",
+    "NEW",
+    "UNCHANGED",
+    "UPDATE",
+    "ImportChanged",
+    "ImportFileError",
+    "MilestoneRowReport",
+    "milestone_import_apply",
+    "milestone_import_check",
+    "milestone_import_template",
+    "report_fingerprint",
+]
+
+
+class ImportChanged(ValidationError):
+    """The milestones changed between the check and the confirmation: the rows would no
+    longer do what the check reported. Nothing was written."""
+
+
+@dataclass
+class MilestoneRowReport(RowReport):
+    """A row's outcome, with what the row is about, for the report table."""
+
+    task: str = ""
+    title: str = ""
+
+
+@dataclass
+class _Row:
+    """What a row without errors will write."""
+
+    report: MilestoneRowReport
+    task: Task
+    title: str
+    deliverable: str
+    due_on: date
+    lead: Department
+    cooperating: list[Department]
+    project_name: str
+    milestone: Milestone | None
+    project: Project | None = None  # the task's project of that name, when it exists
+
+
+@dataclass
+class _Plan:
+    report: ImportReport
+    rows: list[_Row] = field(default_factory=list)
+
+
+def _authorise(actor) -> None:
+    if actor is None or not actor.has_perm("supervision.manage_milestones"):
+        raise PermissionDenied(_("Only the plan owner plans milestones."))
+
+
+def _current_plan() -> Plan:
+    from innoplan.plans.selectors import current_plan
+
+    plan = current_plan()
+    if plan is None:
+        raise ImportFileError(_("no plan has been loaded; load the plan before its milestones"))
+    return plan
+
+
+def milestone_import_template(*, plan: Plan | None = None) -> bytes:
+    """The .xlsx template: the headers, an example row, drop-down lists of the plan's task
+    numbers and of the departments."""
+    resource = MilestoneResource(plan=plan or _current_plan())
+    return write_template(resource.template_columns(), title=resource.title)
+
+
+def _cooperating_ids(lead: Department, cooperating) -> set[int]:
+    # As milestone_create/milestone_change keep them: the lead is not its own co-operator.
+    return {d.pk for d in cooperating if d.pk != lead.pk}
+
+
+def _outcome(row: _Row, planned_projects: dict) -> str:
+    milestone = row.milestone
+    if milestone is None:
+        return NEW
+    if row.project_name:
+        project = row.project or planned_projects[(row.task.pk, row.project_name)]
+        same_project = project.pk is not None and milestone.project_id == project.pk
+    else:
+        same_project = milestone.project_id is None
+    unchanged = (
+        same_project
+        and milestone.deliverable == row.deliverable
+        and milestone.due_on == row.due_on
+        and milestone.lead_department_id == row.lead.pk
+        and {d.pk for d in milestone.cooperating_departments.all()}
+        == _cooperating_ids(row.lead, row.cooperating)
+    )
+    return UNCHANGED if unchanged else UPDATE
+
+
+def _model_errors(resource: MilestoneResource, values: dict, actor) -> list[Problem]:
+    """What the model itself would refuse in a row whose cells were all readable."""
+    milestone = Milestone(
+        task=values["task"],
+        title=values["title"],
+        deliverable=values["deliverable"],
+        due_on=values["due_on"],
+        lead_department=values["lead_department"],
+        created_by=actor,
+    )
+    try:
+        milestone.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            Problem(resource.column_of(name), str(message))
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _shown(value) -> str:
+    """A cell as the report shows it before it is read: 3 rather than 3.0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value)
+
+
+def _plan_rows(table: Table, *, actor) -> _Plan:
+    """Read and judge every row against the database as it is now; writes nothing."""
+    plan = _current_plan()
+    resource = MilestoneResource(plan=plan)
+    prepared = prepare_rows(resource, table)
+    existing = {
+        (m.task_id, m.title): m
+        for m in Milestone.objects.filter(task__plan=plan).prefetch_related(
+            "cooperating_departments"
+        )
+    }
+    projects = {(p.task_id, p.name): p for p in Project.objects.filter(task__plan=plan)}
+    planned_projects: dict[tuple[int, str], Project] = {}
+    first_row_of: dict[tuple[int, str], int] = {}
+    result = _Plan(report=ImportReport(register=resource.register, rows=[]))
+    result.report.warnings = prepared.warnings
+    for sheet_row, row in zip(prepared.sheet_rows, prepared.dataset.dict, strict=True):
+        report = MilestoneRowReport(
+            row=sheet_row,
+            outcome=ERROR,
+            task=_shown(row.get(resource.task.column_name)),
+            title=_shown(row.get(TITLE)),
+        )
+        result.report.rows.append(report)
+        values = {}
+        for column in resource.columns():
+            try:
+                values[column.attribute] = column.clean(row)
+            except ValueError as error:
+                report.errors.append(Problem(column.column_name, str(error)))
+        if report.errors:
+            continue
+        report.task, report.title = str(values["task"].number), values["title"]
+        report.errors = _model_errors(resource, values, actor)
+        key = (values["task"].pk, values["title"])
+        first = first_row_of.setdefault(key, sheet_row)
+        if first != sheet_row:
+            report.errors.append(
+                Problem(
+                    TITLE,
+                    _(
+                        "the same 任务编号 and 节点名称 as row %(row)s of this file; "
+                        "each milestone once"
+                    )
+                    % {"row": first},
+                )
+            )
+        if report.errors:
+            continue
+        planned = _Row(
+            report=report,
+            task=values["task"],
+            title=values["title"],
+            deliverable=values["deliverable"],
+            due_on=values["due_on"],
+            lead=values["lead_department"],
+            cooperating=values["cooperating_departments"],
+            project_name=values["project"],
+            milestone=existing.get(key),
+        )
+        if planned.project_name:
+            project_key = (planned.task.pk, planned.project_name)
+            planned.project = projects.get(project_key)
+            if planned.project is None and project_key not in planned_projects:
+                planned_projects[project_key] = Project(
+                    task=planned.task, name=planned.project_name, lead_department=planned.lead
+                )
+                report.warnings.append(
+                    Problem(
+                        PROJECT,
+                        _(
+                            "task %(task)s has no project “%(name)s” yet: "
+                            "it will be created, led by %(lead)s"
+                        )
+                        % {
+                            "task": planned.task.number,
+                            "name": planned.project_name,
+                            "lead": planned.lead.name,
+                        },
+                    )
+                )
+        report.outcome = _outcome(planned, planned_projects)
+        result.rows.append(planned)
+    return result
+
+
+def report_fingerprint(report: ImportReport) -> str:
+    """What a check found, row by row, as a short digest: the confirmation writes only when
+    the file still does exactly that."""
+    outcomes = [[row.row, row.outcome] for row in report.rows]
+    return hashlib.sha256(json.dumps(outcomes).encode()).hexdigest()
+
+
+def milestone_import_check(table: Table, *, actor) -> ImportReport:
+    """What importing ``table`` would do to each row; writes nothing."""
+    _authorise(actor)
+    return _plan_rows(table, actor=actor).report
+
+
+def _write(rows: list[_Row], *, actor) -> int:
+    """Write the rows that change something; returns the number of projects created."""
+    created: dict[tuple[int, str], Project] = {}
+    for row in rows:
+        if row.report.outcome == UNCHANGED:
+            continue
+        project = None
+        if row.project_name:
+            key = (row.task.pk, row.project_name)
+            project = row.project or created.get(key)
+            if project is None:
+                project = services.project_create(
+                    task=row.task, name=row.project_name, lead_department=row.lead, actor=actor
+                )
+                created[key] = project
+        if row.milestone is None:
+            services.milestone_create(
+                task=row.task,
+                title=row.title,
+                due_on=row.due_on,
+                lead_department=row.lead,
+                cooperating_departments=row.cooperating,
+                deliverable=row.deliverable,
+                project=project,
+                actor=actor,
+            )
+        else:
+            services.milestone_change(
+                milestone=row.milestone,
+                actor=actor,
+                version=row.milestone.version,
+                title=row.title,
+                due_on=row.due_on,
+                lead_department=row.lead,
+                cooperating_departments=row.cooperating,
+                deliverable=row.deliverable,
+                project=project,
+            )
+    return len(created)
+
+
+def milestone_import_apply(
+    table: Table, *, actor, expected: str | None = None, file_name: str = ""
+) -> ImportReport:
+    """Import every row of ``table``, or none when any row has an error (the report then says
+    which). With ``expected`` (the ``report_fingerprint`` of the check the user confirmed),
+    refuse with ``ImportChanged`` when the rows would now do something else. The outcome is
+    recorded in the audit trail as an import confirmation."""
+    _authorise(actor)
+    detail = {"import": MilestoneResource.register, "file": file_name}
+    try:
+        with transaction.atomic():
+            planned = _plan_rows(table, actor=actor)
+            report = planned.report
+            if expected is not None and report_fingerprint(report) != expected:
+                raise ImportChanged(
+                    _(
+                        "The milestones have changed since this file was checked; nothing was "
+                        "imported. Check the file again."
+                    )
+                )
+            if not report.has_errors:
+                detail["projects_created"] = _write(planned.rows, actor=actor)
+                report.applied = True
+    except ValidationError as error:
+        record_event(
+            Event.IMPORT_CONFIRM,
+            actor=actor,
+            obj=Milestone,
+            outcome=Outcome.FAILURE,
+            detail={**detail, "error": " ".join(error.messages)},
+        )
+        raise
+    detail.update(rows=len(report.rows), **report.counts())
+    record_event(
+        Event.IMPORT_CONFIRM,
+        actor=actor,
+        obj=Milestone,
+        outcome=Outcome.SUCCESS if report.applied else Outcome.FAILURE,
+        detail=detail,
+    )
+    return report

@@ -1,0 +1,643 @@
+"""Pages of task supervision (挂图作战、节点化督办、清单化管理): the battle map of the key tasks
+and the department scoreboard, a department's list, the milestone list with its Excel export,
+a milestone with its progress and acceptance, the plan owner's planning forms and the notices
+with their answers.
+
+Each view parses, calls a selector or a service, and renders. Permissions come from
+supervision/rules.py; what a user sees from ``selectors.restrict_*``, so another department's
+milestone, notice or evidence answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from innoplan.accounts.models import Department
+from innoplan.core.excel import xlsx_response
+from innoplan.core.http import as_of_from
+from innoplan.plans.selectors import current_plan
+from innoplan.supervision import selectors, services
+from innoplan.supervision.choices import NoticeLevel, Review, Stage
+from innoplan.supervision.exports import MILESTONE_HEADERS, milestone_values
+from innoplan.supervision.filters import MilestoneFilterSet, NoticeFilterSet
+from innoplan.supervision.forms import (
+    MilestoneEditForm,
+    MilestoneForm,
+    NoticeAnswerForm,
+    PolicyForm,
+    ProgressForm,
+    ProjectForm,
+    ReviewForm,
+    add_service_error,
+)
+from innoplan.supervision.models import Evidence, Milestone, ProgressUpdate, Project
+from innoplan.supervision.tables import MilestoneTable, NoticeTable
+
+PER_PAGE = 50
+
+# Where the services' errors go on the forms (service argument -> form field).
+PROGRESS_FIELDS = {"files": "evidence"}
+ANSWER_FIELDS = {"new_date": "new_date", "reason": "reason"}
+
+
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _plan_or_404():
+    plan = current_plan()
+    if plan is None:
+        raise Http404(_("No plan has been loaded yet."))
+    return plan
+
+
+# --- the battle map ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The battle map's date axis: the plan's years (widened to every milestone's due date),
+    with a day's position along it as a percentage for the SVG's ``x`` attributes."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def for_plan(cls, plan, rows) -> Axis:
+        start, end = date(plan.start_year, 1, 1), date(plan.deadline_year, 12, 31)
+        dues = [row.milestone.due_on for row in rows]
+        if dues:
+            start = min(start, date(min(dues).year, 1, 1))
+            end = max(end, date(max(dues).year, 12, 31))
+        return cls(start, end)
+
+    def x(self, day: date) -> str:
+        span = (self.end - self.start).days or 1
+        share = min(max((day - self.start).days / span, 0.0), 1.0)
+        return f"{share * 100:.2f}%"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def years(self) -> list[dict]:
+        return [
+            {
+                "year": year,
+                "x": self.x(date(year, 1, 1)),
+                "middle": self.x(date(year, 7, 1)),
+            }
+            for year in range(self.start.year, self.end.year + 1)
+        ]
+
+
+def _marker(row: selectors.MilestoneRow, axis: Axis) -> dict:
+    return {"row": row, "x": axis.x(row.milestone.due_on)}
+
+
+def _department_choice(request) -> tuple[Department | None, list[Department]]:
+    departments = list(Department.objects.order_by("position", "code"))
+    wanted = request.GET.get("department", "").strip()
+    chosen = next((d for d in departments if str(d.pk) == wanted), None)
+    return chosen, departments
+
+
+def _scoreboard_lines(plan, as_of: date) -> list[dict]:
+    return [
+        {
+            "department": line.department,
+            "milestones": line.milestones,
+            "due": line.score.due,
+            "on_time_rate": line.score.on_time_rate,
+            "overdue": line.score.overdue,
+            "done_late": line.score.done_late,
+            "average_days_late": line.score.average_days_late,
+        }
+        for line in selectors.scoreboard(plan=plan, as_of=as_of)
+    ]
+
+
+def battle_map(request):
+    """作战图: the key tasks by section, their milestones on a date axis coloured by their
+    state on ``as_of``, a legend with the counts, and the department scoreboard."""
+    _require(request, "supervision.view_supervision")
+    as_of, as_of_error = as_of_from(request)
+    plan = current_plan()
+    context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
+    if plan is None:
+        return render(request, "supervision/battle_map.html", context)
+    department, departments = _department_choice(request)
+    sections = selectors.battle_map(
+        plan=plan, as_of=as_of, user=request.user, department=department
+    )
+    rows = [row for section in sections for line in section.tasks for row in line.rows]
+    axis = Axis.for_plan(plan, rows)
+    context.update(
+        department=department,
+        departments=departments,
+        sections=[
+            {
+                "section": section.section,
+                "tasks": [
+                    {
+                        "task": line.task,
+                        "state": line.state,
+                        "count": len(line.rows),
+                        "markers": [_marker(row, axis) for row in line.rows],
+                    }
+                    for line in section.tasks
+                ],
+            }
+            for section in sections
+        ],
+        legend=selectors.state_counts(rows),
+        total=len(rows),
+        years=axis.years(),
+        today_x=axis.x(as_of) if axis.contains(as_of) else None,
+        axis=axis,
+        scoreboard=_scoreboard_lines(plan, as_of),
+        can_manage=request.user.has_perm("supervision.manage_milestones"),
+    )
+    return render(request, "supervision/battle_map.html", context)
+
+
+def scoreboard(request):
+    """The department scoreboard on its own: on-time rate, overdue count, days late."""
+    _require(request, "supervision.view_supervision")
+    as_of, as_of_error = as_of_from(request)
+    plan = _plan_or_404()
+    return render(
+        request,
+        "supervision/scoreboard.html",
+        {
+            "plan": plan,
+            "as_of": as_of,
+            "as_of_error": as_of_error,
+            "scoreboard": _scoreboard_lines(plan, as_of),
+        },
+    )
+
+
+# --- a department's list ----------------------------------------------------------------------
+
+
+def my_list(request):
+    """清单: for a department's reporter what is theirs on ``as_of``; for the plan owner (and,
+    read-only, a leader) the completions waiting for acceptance and the unanswered notices."""
+    _require(request, "supervision.view_supervision")
+    as_of, as_of_error = as_of_from(request)
+    plan = _plan_or_404()
+    context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
+    user = request.user
+    if user.is_reporter:
+        if user.department is None:
+            raise PermissionDenied
+        context["department_list"] = selectors.department_list(
+            plan=plan, department=user.department, as_of=as_of
+        )
+    else:
+        context.update(
+            pending=list(selectors.pending_acceptances(plan)),
+            unanswered=list(
+                restricted_notices(user, selectors.unanswered_notices()).filter(
+                    milestone__task__plan=plan
+                )
+            ),
+        )
+    return render(request, "supervision/my_list.html", context)
+
+
+def restricted_notices(user, queryset=None):
+    return selectors.restrict_notices(user, queryset).order_by("-raised_on", "department", "id")
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+
+def milestone_list(request):
+    """The milestones the user may see, through ``MilestoneFilterSet``: a page of the table,
+    or ``?format=xlsx`` for every filtered milestone with the table's columns."""
+    _require(request, "supervision.view_supervision")
+    plan = _plan_or_404()
+    milestones = selectors.restrict_milestones(request.user, selectors.milestones_of(plan))
+    filterset = MilestoneFilterSet(request.GET, queryset=milestones, plan=plan)
+    records = filterset.qs
+    as_of = filterset.as_of_or_today()
+    if request.GET.get("format") == "xlsx":
+        # The district's milestone sheet, with the page's filters; written and audited by
+        # core.excel.
+        title = _("Milestones")
+        return xlsx_response(
+            filename=f"{title}-{as_of.isoformat()}.xlsx",
+            title="节点清单",
+            headers=MILESTONE_HEADERS,
+            rows=[milestone_values(selectors.row_for(m, as_of=as_of)) for m in records],
+            request=request,
+            obj=Milestone,
+            detail={"as_of": as_of.isoformat()},
+        )
+    table = MilestoneTable(records, as_of=as_of)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["format"] = "xlsx"
+    return render(
+        request,
+        "supervision/milestone_list.html",
+        {
+            "plan": plan,
+            "filter": filterset,
+            "table": table,
+            "as_of": as_of,
+            "export_query": export.urlencode(),
+            "can_manage": request.user.has_perm("supervision.manage_milestones"),
+        },
+    )
+
+
+def _visible_milestone(request, pk: int) -> Milestone:
+    """The milestone if the user may see it: 403 without a supervision role, 404 when it is
+    another department's."""
+    _require(request, "supervision.view_supervision")
+    queryset = selectors.milestones_with_dates()
+    milestone = get_object_or_404(selectors.restrict_milestones(request.user, queryset), pk=pk)
+    _require(request, "supervision.view_milestone", milestone)
+    return milestone
+
+
+def _detail_context(request, milestone: Milestone, **forms) -> dict:
+    user = request.user
+    # The state as of today, or of the day the battle map was looking at.
+    as_of, _error = as_of_from(request)
+    updates = list(selectors.updates_for(milestone))
+    can_post = user.has_perm("supervision.post_progress", milestone) and milestone.stage not in (
+        Stage.DONE,
+        Stage.SUBMITTED,
+    )
+    can_review = user.has_perm("supervision.review_progress")
+    progress_form = forms.get("progress_form")
+    if progress_form is None and can_post:
+        progress_form = ProgressForm(initial={"version": milestone.version})
+    return {
+        "milestone": milestone,
+        "plan": milestone.task.plan,
+        "row": selectors.row_for(milestone, as_of=as_of),
+        "as_of": as_of,
+        "updates": updates,
+        "notices": list(
+            restricted_notices(user, selectors.notices_with_context().filter(milestone=milestone))
+        ),
+        "can_post": can_post,
+        "can_review": can_review,
+        "can_manage": user.has_perm("supervision.manage_milestones"),
+        "progress_form": progress_form if can_post else None,
+        "review_form": forms.get("review_form") or ReviewForm(),
+        "review_update_id": forms.get("review_update_id"),
+        "pending": [u for u in updates if u.review == Review.PENDING],
+    }
+
+
+def milestone_detail(request, pk: int):
+    """A milestone: its plan, its state today, departments, project, progress with evidence,
+    notices and answers; the lead department posts progress here (POST)."""
+    milestone = _visible_milestone(request, pk)
+    if request.method == "POST":
+        _require(request, "supervision.post_progress", milestone)
+        form = ProgressForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.progress_post(
+                    milestone=milestone,
+                    actor=request.user,
+                    kind=data["kind"],
+                    narrative=data["narrative"],
+                    percent=data["percent"],
+                    files=data["evidence"],
+                    version=data["version"],
+                )
+            except ValidationError as error:
+                add_service_error(form, error, PROGRESS_FIELDS)
+            else:
+                messages.success(request, _("Progress posted."))
+                return redirect("supervision:milestone_detail", pk=milestone.pk)
+        return render(
+            request,
+            "supervision/milestone_detail.html",
+            _detail_context(request, milestone, progress_form=form),
+            status=400,
+        )
+    return render(request, "supervision/milestone_detail.html", _detail_context(request, milestone))
+
+
+@require_POST
+def progress_review(request, pk: int):
+    """The plan owner accepts a completion, or sends it back with a reason."""
+    _require(request, "supervision.review_progress")
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(
+            milestone__in=selectors.restrict_milestones(request.user)
+        ).select_related("milestone"),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == ReviewForm.ACCEPT:
+                services.progress_accept(update=update, actor=request.user, reason=data["reason"])
+                messages.success(request, _("Accepted as done."))
+            else:
+                services.progress_return(update=update, actor=request.user, reason=data["reason"])
+                messages.success(request, _("Sent back to the department."))
+        except ValidationError as error:
+            add_service_error(form, error, {})
+        else:
+            return redirect("supervision:milestone_detail", pk=update.milestone_id)
+    else:
+        form.add_error(None, _("Choose accept or send back."))
+    milestone = _visible_milestone(request, update.milestone_id)
+    return render(
+        request,
+        "supervision/milestone_detail.html",
+        _detail_context(request, milestone, review_form=form, review_update_id=update.pk),
+        status=400,
+    )
+
+
+def evidence_download(request, pk: int):
+    """An evidence file, to those who may see its milestone, as an attachment with the type
+    it was checked to be."""
+    _require(request, "supervision.view_supervision")
+    evidence = get_object_or_404(
+        Evidence.objects.filter(
+            update__milestone__in=selectors.restrict_milestones(request.user)
+        ).select_related("update__milestone"),
+        pk=pk,
+    )
+    _require(request, "supervision.view_milestone", evidence.update.milestone)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    )
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def _milestone_arguments(data) -> dict:
+    return {
+        "title": data["title"],
+        "deliverable": data["deliverable"],
+        "due_on": data["due_on"],
+        "lead_department": data["lead_department"],
+        "cooperating_departments": list(data["cooperating_departments"]),
+        "project": data["project"],
+    }
+
+
+def milestone_create(request):
+    _require(request, "supervision.manage_milestones")
+    plan = _plan_or_404()
+    if request.method == "POST":
+        form = MilestoneForm(request.POST, plan=plan)
+        if form.is_valid():
+            try:
+                milestone = services.milestone_create(
+                    task=form.cleaned_data["task"],
+                    actor=request.user,
+                    **_milestone_arguments(form.cleaned_data),
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Milestone added."))
+                return redirect("supervision:milestone_detail", pk=milestone.pk)
+        status = 400
+    else:
+        initial = {}
+        task = request.GET.get("task", "")
+        if task.isdigit():
+            initial["task"] = plan.tasks.filter(pk=task).first()
+        form = MilestoneForm(plan=plan, initial=initial)
+        status = 200
+    return render(
+        request,
+        "supervision/milestone_form.html",
+        {"form": form, "plan": plan, "milestone": None},
+        status=status,
+    )
+
+
+def milestone_edit(request, pk: int):
+    _require(request, "supervision.manage_milestones")
+    milestone = _visible_milestone(request, pk)
+    plan = milestone.task.plan
+    if request.method == "POST":
+        form = MilestoneEditForm(request.POST, plan=plan, initial={"task": milestone.task})
+        # A milestone stays with its task: the field is shown, its posted value ignored.
+        form.fields["task"].disabled = True
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.milestone_change(
+                    milestone=milestone,
+                    actor=request.user,
+                    version=data["version"],
+                    **_milestone_arguments(data),
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Milestone saved."))
+                return redirect("supervision:milestone_detail", pk=milestone.pk)
+        status = 400
+    else:
+        form = MilestoneEditForm(
+            plan=plan,
+            initial={
+                "task": milestone.task,
+                "project": milestone.project,
+                "title": milestone.title,
+                "deliverable": milestone.deliverable,
+                "due_on": milestone.due_on,
+                "lead_department": milestone.lead_department,
+                "cooperating_departments": list(milestone.cooperating_departments.all()),
+                "version": milestone.version,
+            },
+        )
+        status = 200
+    form.fields["task"].disabled = True
+    return render(
+        request,
+        "supervision/milestone_form.html",
+        {"form": form, "plan": plan, "milestone": milestone},
+        status=status,
+    )
+
+
+def project_list(request):
+    """The projects (项目) through which tasks are delivered, by task."""
+    _require(request, "supervision.view_supervision")
+    plan = _plan_or_404()
+    projects = (
+        selectors.restrict_projects(request.user, Project.objects.filter(task__plan=plan))
+        .select_related("task", "lead_department")
+        .order_by("task__number", "name")
+    )
+    return render(
+        request,
+        "supervision/project_list.html",
+        {
+            "plan": plan,
+            "projects": projects,
+            "can_manage": request.user.has_perm("supervision.manage_milestones"),
+        },
+    )
+
+
+def project_create(request):
+    _require(request, "supervision.manage_milestones")
+    plan = _plan_or_404()
+    if request.method == "POST":
+        form = ProjectForm(request.POST, plan=plan)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.project_create(
+                    task=data["task"],
+                    name=data["name"],
+                    lead_department=data["lead_department"],
+                    stage=data["stage"],
+                    description=data["description"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Project added."))
+                return redirect("supervision:project_list")
+        status = 400
+    else:
+        form = ProjectForm(plan=plan)
+        status = 200
+    return render(
+        request, "supervision/project_form.html", {"form": form, "plan": plan}, status=status
+    )
+
+
+def policy_edit(request):
+    """The escalation ladder: days of the reminder before, and of the public notice after."""
+    _require(request, "supervision.manage_milestones")
+    plan = _plan_or_404()
+    policy = selectors.policy_for(plan)
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.policy_update(
+                    plan=plan,
+                    remind_days_before=data["remind_days_before"],
+                    circular_after_days=data["circular_after_days"],
+                    version=data["version"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Supervision rules saved."))
+                return redirect("supervision:policy")
+        status = 400
+    else:
+        form = PolicyForm(
+            initial={
+                "remind_days_before": policy.remind_days_before,
+                "circular_after_days": policy.circular_after_days,
+                "version": policy.version,
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "supervision/policy_form.html",
+        {"form": form, "plan": plan, "policy": policy},
+        status=status,
+    )
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+def notice_list(request):
+    _require(request, "supervision.view_supervision")
+    notices = restricted_notices(request.user, selectors.notices_with_context())
+    filterset = NoticeFilterSet(request.GET, queryset=notices)
+    table = NoticeTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "supervision/notice_list.html",
+        {"filter": filterset, "table": table},
+    )
+
+
+def notice_detail(request, pk: int):
+    """A notice; its department answers it here (reason and new date)."""
+    _require(request, "supervision.view_supervision")
+    notice = get_object_or_404(
+        restricted_notices(
+            request.user,
+            selectors.notices_with_context().select_related("milestone__lead_department"),
+        ),
+        pk=pk,
+    )
+    _require(request, "supervision.view_notice", notice)
+    can_answer = (
+        request.user.has_perm("supervision.answer_notice", notice)
+        and notice.needs_answer
+        and not notice.answered
+    )
+    status = 200
+    form = NoticeAnswerForm() if can_answer else None
+    if request.method == "POST":
+        _require(request, "supervision.answer_notice", notice)
+        form = NoticeAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.notice_answer(
+                    notice=notice,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    new_date=form.cleaned_data["new_date"],
+                )
+            except ValidationError as error:
+                add_service_error(form, error, ANSWER_FIELDS)
+            else:
+                messages.success(request, _("Answer sent."))
+                return redirect("supervision:notice_detail", pk=notice.pk)
+        status = 400
+    subject, body = services.notice_text(notice)
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "notice": notice,
+            "subject": subject,
+            "body": body,
+            "form": form,
+            "is_reminder": notice.level == NoticeLevel.REMINDER,
+        },
+        status=status,
+    )

@@ -1,0 +1,401 @@
+"""Bulk entry of milestones and projects from the district's Excel template: the check that
+writes nothing, errors by row and column, all rows or none, re-imports that change nothing,
+the pages (plan owner only) and ``innoplan import-milestones``."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import NoReverseMatch, include, path, reverse
+from openpyxl import Workbook, load_workbook
+
+from innoplan.audit.models import AuditEvent
+from innoplan.registry.imports import read_upload
+from innoplan.supervision import imports
+from innoplan.supervision.import_views import urlpatterns_import
+from innoplan.supervision.models import Milestone, Project
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["任务编号", "节点名称", "成果形式", "计划完成日期", "牵头单位", "配合单位", "所属项目"]
+GOOD_ROWS = [
+    [
+        3,
+        "研发机构签约落地",
+        "签约协议",
+        date(2026, 12, 31),
+        "区科委",
+        "区经济和信息化局",
+        "新型研发机构落地",
+    ],
+    [3, "研发机构挂牌运行", "挂牌照片", "2027-06-30", "dept-a", "", "新型研发机构落地"],
+    ["5", "中试平台开工", "开工报告", "2027/3/31", "区经济和信息化局", "区科委；dept-b", ""],
+]
+
+
+def _site_urls_with_import():
+    """The site's URLs with the import pages under ``supervision:``, until the supervision
+    URLs include them (the test then runs on the site's own URLs)."""
+    from innoplan import urls as site
+    from innoplan.supervision import urls as supervision
+
+    patterns = [p for p in site.urlpatterns if getattr(p, "app_name", None) != "supervision"]
+    return [
+        path(
+            "supervision/", include((supervision.urlpatterns + urlpatterns_import, "supervision"))
+        ),
+        *patterns,
+    ]
+
+
+urlpatterns: list = []  # this module is the URL conf while the site's lacks the import pages
+
+
+@pytest.fixture(autouse=True)
+def import_urls(settings):
+    try:
+        reverse("supervision:milestone_import")
+    except NoReverseMatch:
+        if not urlpatterns:
+            urlpatterns.extend(_site_urls_with_import())
+        settings.ROOT_URLCONF = __name__
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def write_xlsx(tmp_path: Path, rows, headers=HEADERS, name="节点.xlsx") -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    target = tmp_path / name
+    book.save(target)
+    return target
+
+
+def table_of(file: Path):
+    return read_upload(file.read_bytes(), file.name)
+
+
+def check(file: Path, actor):
+    return imports.milestone_import_check(table_of(file), actor=actor)
+
+
+def apply(file: Path, actor, **kwargs):
+    return imports.milestone_import_apply(table_of(file), actor=actor, **kwargs)
+
+
+def errors_of(report) -> dict[int, list[tuple[str | None, str]]]:
+    return {r.row: [(p.column, p.message) for p in r.errors] for r in report.rows if r.errors}
+
+
+# --- the check and the import ---------------------------------------------------------------
+
+
+def test_a_good_file_creates_milestones_their_cooperating_departments_and_a_project(
+    tmp_path, plan, departments, plan_owner
+):
+    a, b = departments
+    file = write_xlsx(tmp_path, GOOD_ROWS)
+
+    checked = check(file, plan_owner)
+    assert [r.outcome for r in checked.rows] == ["new", "new", "new"]
+    assert not Milestone.objects.exists()
+    assert [(p.column, "新型研发机构落地" in p.message) for p in checked.rows[0].warnings] == [
+        ("所属项目", True)
+    ]
+
+    report = apply(file, plan_owner, file_name=file.name)
+    assert report.applied and report.counts()["new"] == 3
+    signed = Milestone.objects.get(title="研发机构签约落地")
+    assert signed.task.number == 3 and signed.due_on == date(2026, 12, 31)
+    assert signed.lead_department == a and signed.deliverable == "签约协议"
+    assert list(signed.cooperating_departments.all()) == [b]
+    project = Project.objects.get()
+    assert project.name == "新型研发机构落地" and project.lead_department == a
+    assert project.task.number == 3
+    assert set(project.milestones.values_list("title", flat=True)) == {
+        "研发机构签约落地",
+        "研发机构挂牌运行",
+    }
+    pilot = Milestone.objects.get(title="中试平台开工")
+    # The lead is not its own co-operator; a code finds a department as its name does.
+    assert pilot.lead_department == b and list(pilot.cooperating_departments.all()) == [a]
+    assert pilot.due_on == date(2027, 3, 31) and pilot.project is None
+
+    logged = LogEntry.objects.get_for_model(Milestone).filter(action=LogEntry.Action.CREATE)
+    assert logged.count() == 3 and {e.actor for e in logged} == {plan_owner}
+    assert LogEntry.objects.get_for_model(Project).filter(actor=plan_owner).count() == 1
+    event = AuditEvent.objects.get(event="import.confirm")
+    assert event.outcome == "success" and event.actor == plan_owner
+    assert event.detail["new"] == 3 and event.detail["file"] == "节点.xlsx"
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path, plan, departments, plan_owner):
+    file = write_xlsx(tmp_path, GOOD_ROWS)
+    apply(file, plan_owner)
+    entries = LogEntry.objects.count()
+
+    again = apply(file, plan_owner)
+
+    assert [r.outcome for r in again.rows] == ["unchanged"] * 3
+    assert Milestone.objects.count() == 3 and Project.objects.count() == 1
+    assert LogEntry.objects.count() == entries
+
+
+def test_a_changed_row_updates_its_milestone_in_place(tmp_path, plan, departments, plan_owner):
+    apply(write_xlsx(tmp_path, GOOD_ROWS), plan_owner)
+    before = Milestone.objects.get(title="中试平台开工")
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[2][3] = "2027年4月30日"
+    changed[2][5] = ""
+
+    report = apply(write_xlsx(tmp_path, changed, name="改.xlsx"), plan_owner)
+
+    assert [r.outcome for r in report.rows] == ["unchanged", "unchanged", "update"]
+    after = Milestone.objects.get(title="中试平台开工")
+    assert after.pk == before.pk and after.due_on == date(2027, 4, 30)
+    assert not after.cooperating_departments.exists()
+    assert after.version == before.version + 1
+    assert (
+        LogEntry.objects.get_for_model(Milestone)
+        .filter(object_id=after.pk, action=LogEntry.Action.UPDATE, actor=plan_owner)
+        .exists()
+    )
+
+
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(
+    tmp_path, plan, departments, plan_owner
+):
+    rows = [
+        GOOD_ROWS[0],
+        [3, "节点甲", "", "2026-13-01", "区科委", "", ""],
+        [4, "节点乙", "", "2026-12-31", "区农业局", "区科委、不存在的局", ""],
+        [99, "节点丙", "", "2026-12-31", "区科委", "", ""],
+        [5, "", "", "2026-12-31", "区科委", "", ""],
+        [3, "研发机构签约落地", "", "2026-12-31", "区科委", "", ""],
+    ]
+    file = write_xlsx(tmp_path, rows)
+
+    report = apply(file, plan_owner)
+
+    assert not report.applied
+    errors = errors_of(report)
+    assert set(errors) == {3, 4, 5, 6, 7}
+    assert [column for column, _ in errors[3]] == ["计划完成日期"]
+    assert "2026-13-01" in errors[3][0][1]
+    assert [column for column, _ in errors[4]] == ["牵头单位", "配合单位"]
+    assert "区农业局" in errors[4][0][1] and "不存在的局" in errors[4][1][1]
+    assert "区科委" not in errors[4][1][1]
+    assert errors[5][0][0] == "任务编号" and "99" in errors[5][0][1]
+    assert [column for column, _ in errors[6]] == ["节点名称"]
+    assert [column for column, _ in errors[7]] == ["节点名称"] and "2" in errors[7][0][1]
+    assert report.rows[0].outcome == "new"  # a good row among bad ones is not written either
+    assert not Milestone.objects.exists() and not Project.objects.exists()
+    assert AuditEvent.objects.get(event="import.confirm").outcome == "failure"
+
+
+def test_a_file_without_a_required_column_is_refused_whole(tmp_path, plan, departments, plan_owner):
+    file = write_xlsx(
+        tmp_path, [[3, "节点", "2026-12-31"]], headers=["任务编号", "节点名称", "日期"]
+    )
+    with pytest.raises(imports.ImportFileError, match="计划完成日期、牵头单位"):
+        check(file, plan_owner)
+
+
+def test_the_confirmation_refuses_when_the_milestones_changed_since_the_check(
+    tmp_path, plan, departments, plan_owner
+):
+    file = write_xlsx(tmp_path, GOOD_ROWS)
+    fingerprint = imports.report_fingerprint(check(file, plan_owner))
+    apply(write_xlsx(tmp_path, GOOD_ROWS[:1], name="先.xlsx"), plan_owner)
+
+    with pytest.raises(imports.ImportChanged):
+        apply(file, plan_owner, expected=fingerprint)
+
+    assert Milestone.objects.count() == 1  # the other file's, and nothing of this one
+
+
+def test_only_the_plan_owner_imports(tmp_path, plan, departments, reporter_a, leader):
+    file = write_xlsx(tmp_path, GOOD_ROWS)
+    for user in (reporter_a, leader):
+        with pytest.raises(PermissionDenied):
+            check(file, user)
+        with pytest.raises(PermissionDenied):
+            apply(file, user)
+    assert not Milestone.objects.exists()
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def upload(client, file: Path):
+    return client.post(
+        reverse("supervision:milestone_import"),
+        {"file": SimpleUploadedFile(file.name, file.read_bytes())},
+    )
+
+
+def test_the_template_has_the_districts_headers_and_the_tasks(
+    client, plan, departments, plan_owner
+):
+    client.force_login(plan_owner)
+    response = client.get(reverse("supervision:milestone_import_template"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet["A2"].value == 1
+    options = book["选项"]
+    assert [options.cell(row=r, column=1).value for r in range(2, 22)] == [
+        str(n) for n in range(1, 21)
+    ]
+    assert AuditEvent.objects.filter(event="export", detail__template="milestones").exists()
+
+
+def test_the_plan_owner_uploads_checks_and_confirms_a_file(
+    client, tmp_path, media, plan, departments, plan_owner
+):
+    client.force_login(plan_owner)
+    assert client.get(reverse("supervision:milestone_import")).status_code == 200
+    response = upload(client, write_xlsx(tmp_path, GOOD_ROWS))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('data-outcome="new"') == 3 and "confirm-button" in page
+    assert not Milestone.objects.exists()
+    token = response.context["token"]
+
+    done = client.post(
+        reverse("supervision:milestone_import_confirm"), {"token": token}, follow=True
+    )
+
+    assert done.redirect_chain[-1][0] == reverse("supervision:milestone_import")
+    assert [m.level_tag for m in done.context["messages"]] == ["success"]
+    assert Milestone.objects.count() == 3
+    assert not any(media.rglob("*.xlsx"))  # the kept file is gone once imported
+    again = client.post(
+        reverse("supervision:milestone_import_confirm"), {"token": token}, follow=True
+    )
+    assert [m.level_tag for m in again.context["messages"]] == ["error"]
+    assert Milestone.objects.count() == 3
+
+
+def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(
+    client, tmp_path, media, plan, departments, plan_owner
+):
+    client.force_login(plan_owner)
+    rows = [[3, "节点甲", "", "2026-13-01", "区科委", "", ""]]
+    response = upload(client, write_xlsx(tmp_path, rows))
+    page = response.content.decode()
+    assert 'data-row="2" data-outcome="error"' in page
+    assert "计划完成日期" in page and "2026-13-01" in page
+    assert "confirm-button" not in page and response.context["token"] is None
+    assert not any(media.rglob("*.*"))  # a file that cannot be confirmed is not kept
+
+
+def test_the_confirmation_refuses_a_changed_file_or_another_users_check(
+    client, login_client, tmp_path, media, plan, departments, plan_owner
+):
+    from innoplan.accounts.models import User
+
+    client.force_login(plan_owner)
+    token = upload(client, write_xlsx(tmp_path, GOOD_ROWS)).context["token"]
+    other_owner = User.objects.create_user("owner2", role=plan_owner.role, password="x-Y-z-12345")
+    other = login_client(other_owner)
+    response = other.post(reverse("supervision:milestone_import_confirm"), {"token": token})
+    assert response.status_code == 302 and not Milestone.objects.exists()
+
+    kept = next(media.rglob("*.xlsx"))
+    kept.write_bytes(write_xlsx(tmp_path, GOOD_ROWS[:1], name="换.xlsx").read_bytes())
+    response = client.post(
+        reverse("supervision:milestone_import_confirm"), {"token": token}, follow=True
+    )
+    assert not Milestone.objects.exists()
+    assert response.redirect_chain[-1][0] == reverse("supervision:milestone_import")
+    forged = client.post(reverse("supervision:milestone_import_confirm"), {"token": "x:y"})
+    assert forged.status_code == 302 and not Milestone.objects.exists()
+
+
+def test_too_large_or_not_a_spreadsheet_is_refused_before_it_is_read(
+    client, settings, tmp_path, media, plan, departments, plan_owner
+):
+    client.force_login(plan_owner)
+    settings.INNOPLAN_IMPORT_MAX_BYTES = 2048
+    big = write_xlsx(tmp_path, GOOD_ROWS * 40)
+    assert big.stat().st_size > 2048
+    response = upload(client, big)
+    assert response.status_code == 400 and "MB" in response.content.decode()
+
+    word = tmp_path / "节点.docx"
+    word.write_bytes(b"PK\x03\x04not really")
+    response = upload(client, word)
+    assert response.status_code == 400 and ".xlsx" in response.content.decode()
+    assert not any(media.rglob("*.*")) and not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["reporter_a", "reporter_b", "leader", "sysadmin"])
+def test_nobody_but_the_plan_owner_opens_the_import_pages(request, client, plan, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("supervision:milestone_import")).status_code == 403
+    assert client.get(reverse("supervision:milestone_import_template")).status_code == 403
+    assert client.post(reverse("supervision:milestone_import_confirm")).status_code == 403
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def run(*args):
+    out = io.StringIO()
+    try:
+        call_command("import-milestones", *args, stdout=out, stderr=out)
+    except SystemExit as exit:
+        return exit.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_the_command_checks_imports_and_reports_each_row(tmp_path, plan, departments, plan_owner):
+    file = write_xlsx(tmp_path, GOOD_ROWS)
+    owner = ("--user", plan_owner.username)
+
+    code, out = run(str(file), "--dry-run", "--format", "json", *owner)
+    report = json.loads(out)
+    assert code == 0 and report["counts"]["new"] == 3 and not report["applied"]
+    assert report["rows"][0]["row"] == 2 and report["rows"][0]["title"] == "研发机构签约落地"
+    assert not Milestone.objects.exists()
+
+    code, out = run(str(file), "--dry-run", *owner)
+    assert code == 0 and "研发机构签约落地" in out and not Milestone.objects.exists()
+
+    code, out = run(str(file), *owner)
+    assert code == 0 and Milestone.objects.count() == 3
+
+    code, out = run(str(file), "--format", "json", *owner)
+    assert code == 0 and json.loads(out)["counts"]["unchanged"] == 3
+
+    bad = write_xlsx(tmp_path, [[3, "节点甲", "", "2026-13-01", "区科委", "", ""]], name="坏.xlsx")
+    code, out = run(str(bad), *owner)
+    assert code == 1 and "计划完成日期" in out and "2026-13-01" in out
+    assert Milestone.objects.count() == 3
+
+
+def test_the_command_refuses_anyone_but_the_plan_owner(tmp_path, plan, departments, reporter_a):
+    file = write_xlsx(tmp_path, GOOD_ROWS)
+    with pytest.raises(CommandError, match="not the plan owner"):
+        call_command("import-milestones", str(file), "--user", reporter_a.username)
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import-milestones", str(file))
+    assert not Milestone.objects.exists()
