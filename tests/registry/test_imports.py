@@ -266,7 +266,7 @@ def _with_cached_formula_values(data: bytes, cached: dict[str, str]) -> bytes:
                 text = content.decode()
                 for cell, value in cached.items():
                     text = re.sub(
-                        rf'<c r="{cell}"><f>(.*?)</f><v\s*/>',
+                        rf'<c r="{cell}"><f>(.*?)</f>(?:<v\s*/>|<v></v>)',
                         rf'<c r="{cell}" t="str"><f>\1</f><v>{value}</v>',
                         text,
                     )

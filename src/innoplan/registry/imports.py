@@ -127,13 +127,13 @@ def read_upload(data: bytes, filename: str) -> Table:
 
 
 @dataclass
-class _Prepared:
+class PreparedRows:
     dataset: tablib.Dataset
     sheet_rows: list[int]  # the spreadsheet row number of each dataset row
     warnings: list[str]
 
 
-def _prepare(resource: type[RegisterResource], table: Table) -> _Prepared:
+def prepare_rows(resource: type[RegisterResource], table: Table) -> PreparedRows:
     headers = resource.headers()
     present = {h: i for i, h in enumerate(table.headers) if h}
     missing = [h for h in resource.required_headers() if h not in present]
@@ -158,7 +158,7 @@ def _prepare(resource: type[RegisterResource], table: Table) -> _Prepared:
         sheet_rows.append(offset)
     if not sheet_rows:
         raise ImportFileError(_("the file has headers but no rows to import"))
-    return _Prepared(dataset=dataset, sheet_rows=sheet_rows, warnings=warnings)
+    return PreparedRows(dataset=dataset, sheet_rows=sheet_rows, warnings=warnings)
 
 
 def _row_reports(resource: RegisterResource, result, sheet_rows: list[int]) -> list[RowReport]:
@@ -183,7 +183,7 @@ def _row_reports(resource: RegisterResource, result, sheet_rows: list[int]) -> l
 
 def _run(register: str, table: Table, *, apply: bool, actor, progress: Progress | None):
     resource_class = resource_for(register)
-    prepared = _prepare(resource_class, table)
+    prepared = prepare_rows(resource_class, table)
     resource = resource_class()
     resource.actor = actor
     total = len(prepared.sheet_rows)

@@ -106,7 +106,7 @@ def zh(label) -> str:
         return str(label)
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")").lower()
 
 
@@ -174,9 +174,9 @@ class Choice(widgets.Widget):
         table = {}
         for value, label in self.choices.choices:
             for name in (value, zh(label), str(label)):
-                table[_squash(name)] = value
+                table[squash(name)] = value
             with translation.override("en"):
-                table[_squash(str(label))] = value
+                table[squash(str(label))] = value
         self._table = table
         return table
 
@@ -186,7 +186,7 @@ class Choice(widgets.Widget):
             if self.required:
                 raise ValueError(_("is required"))
             return ""
-        found = self._lookup().get(_squash(text))
+        found = self._lookup().get(squash(text))
         if found is None:
             raise ValueError(
                 _("“%(value)s” is not one of: %(choices)s")
