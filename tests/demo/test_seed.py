@@ -3,11 +3,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from innoplan.accounts.models import User
 from innoplan.plans import selectors
 from innoplan.plans.models import ReportedValue
 from innoplan.registry.models import Organisation, Talent
+from innoplan.supervision import selectors as supervision_selectors
+from innoplan.supervision.choices import NoticeLevel, Review, State
+from innoplan.supervision.models import Evidence, Milestone, Notice, ProgressUpdate, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +20,13 @@ def run_demo():
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     return out.getvalue()
+
+
+def supervision_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Milestone, Project, ProgressUpdate, Evidence, Notice)
+    }
 
 
 def test_the_demo_sets_up_plan_accounts_and_a_history_once():
@@ -34,10 +45,13 @@ def test_the_demo_sets_up_plan_accounts_and_a_history_once():
     assert User.objects.filter(role="reporter").count() == 6
 
     organisations = Organisation.objects.count()
+    supervision = supervision_counts()
+    assert supervision["Milestone"] >= 60
     second = run_demo()
     assert "already present" in second
     assert ReportedValue.objects.count() == figures
     assert Organisation.objects.count() == organisations
+    assert supervision_counts() == supervision
 
 
 def test_the_demo_history_shows_every_kind_of_status():
@@ -81,3 +95,34 @@ def test_the_demo_talents_are_measured_and_their_id_numbers_kept_encrypted():
     assert talent.id_number().startswith("119901")  # a region no real person has
     assert "119901" not in talent.id_number_encrypted
     assert talent.id_number_masked.startswith("1199") and "*" in talent.id_number_masked
+
+
+def test_the_demo_supervision_shows_every_state_today_with_its_updates_and_notices(media):
+    run_demo()
+    plan = selectors.current_plan()
+    today = timezone.localdate()
+    rows = supervision_selectors.milestone_rows(plan=plan, as_of=today)
+    states = {row.state for row in rows}
+    assert states == set(State.values)
+    assert {row.milestone.task.number for row in rows} == set(range(1, 21))
+    assert {"新型研发机构落地", "中试平台建设"} <= set(
+        Project.objects.values_list("name", flat=True)
+    )
+    assert all("演示数据" in row.milestone.deliverable for row in rows)
+
+    updates = ProgressUpdate.objects.all()
+    assert all(u.reported_on <= today and "演示数据" in u.narrative for u in updates)
+    assert updates.filter(review=Review.PENDING).count() >= 1
+    returned = updates.get(review=Review.RETURNED)
+    assert returned.review_reason and returned.milestone.stage == "in_progress"
+    evidence = Evidence.objects.first()
+    assert evidence.file.read().startswith(b"%PDF-") and evidence.content_type == "application/pdf"
+
+    levels = set(Notice.objects.values_list("level", flat=True))
+    assert levels == set(NoticeLevel.values)
+    answered = Notice.objects.get(answered_at__isnull=False)
+    assert answered.level == NoticeLevel.SUPERVISION and answered.answer_new_date > today
+
+    for reporter in User.objects.filter(role="reporter"):
+        mine = supervision_selectors.restrict_milestones(reporter, Milestone.objects.all())
+        assert mine.filter(lead_department=reporter.department).exists(), reporter.username

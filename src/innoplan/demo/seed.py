@@ -1,6 +1,7 @@
 """演示数据 — a demo data set: accounts, default assignments, baselines and a monthly history
-of approved figures from January 2025, made through the same services users call, so the
-audit trail and the review queue look as they will in use. Running it again changes nothing.
+of approved figures from January 2025, and the key tasks' milestones in every state
+(``demo.supervision``), made through the same services users call, so the audit trail and
+the review queue look as they will in use. Running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from innoplan.accounts.models import Department, User
 from innoplan.demo.registry import demo_registry_build
+from innoplan.demo.supervision import demo_supervision_create, demo_supervision_exists
 from innoplan.plans.models import Indicator, Plan, ReportedValue
 from innoplan.plans.services import (
     assignments_load,
@@ -245,9 +247,10 @@ def demo_registry_create(*, plan: Plan, data: dict, today: date) -> int:
     )
 
 
-def demo_load(*, plan: Plan, today: date | None = None) -> tuple[list[DemoAccount], int, int]:
+def demo_load(*, plan: Plan, today: date | None = None) -> tuple[list[DemoAccount], int, int, int]:
     """Everything the demo needs on top of a loaded plan; safe to run again. Returns the
-    accounts, the reported figures made and the registry records made (0 when present)."""
+    accounts, the reported figures made, the registry records made and the milestones made
+    (0 when present)."""
     today = today or timezone.localdate()
     data = read_demo_file()
     accounts = demo_accounts_create(data=data)
@@ -263,4 +266,12 @@ def demo_load(*, plan: Plan, today: date | None = None) -> tuple[list[DemoAccoun
     figures = 0
     if not demo_history_exists(plan):
         figures = demo_history_create(plan=plan, data=data, today=today)
-    return accounts, figures, records
+    milestones = 0
+    if not demo_supervision_exists(plan):
+        owner = User.objects.get(username=_owner_username(data))
+        milestones = demo_supervision_create(plan=plan, owner=owner, today=today).milestones
+    return accounts, figures, records, milestones
+
+
+def _owner_username(data: dict) -> str:
+    return next(a["username"] for a in data["accounts"] if a["role"] == "plan_owner")

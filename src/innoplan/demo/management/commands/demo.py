@@ -30,11 +30,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"plan: {plan.doc_number} {plan.title} ({'loaded' if result.changed else 'unchanged'})"
         )
-        accounts, figures, records = demo_load(plan=plan)
-        if figures or records:
+        accounts, figures, records, milestones = demo_load(plan=plan)
+        if figures or records or milestones:
             self.stdout.write(
-                f"演示数据 (demo data): {records} registry records and {figures} reported "
-                "figures created"
+                f"演示数据 (demo data): {records} registry records, {figures} reported "
+                f"figures and {milestones} milestones created"
             )
         else:
             self.stdout.write("演示数据 (demo data): already present")
