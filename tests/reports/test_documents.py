@@ -1,0 +1,158 @@
+"""The Word reports, built from the supervision scene (2026-09-30, the end of 2026Q3) and
+opened again with python-docx: the figures are plan_figures', the overdue milestones are
+there with their days late, and the house style holds.
+
+Each test builds its report(s) once and reads several things from it: the scene is what
+takes the time."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.utils import translation
+from docx.oxml.ns import qn
+
+from innoplan.plans.selectors import plan_figures
+from innoplan.reports import documents, housestyle
+from innoplan.reports.documents import day_text, short_day
+from innoplan.reports.quarters import Quarter
+from tests.reports.conftest import all_text, open_docx, table_rows
+
+pytestmark = pytest.mark.django_db
+
+Q3 = Quarter(2026, 3)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def quarterly_of(plan):
+    return open_docx(documents.quarterly_report(plan=plan, quarter=Q3, issued_on=date(2026, 10, 8)))
+
+
+def circular_of(plan, day):
+    return open_docx(
+        documents.supervision_circular(plan=plan, as_of=day, issued_on=date(2026, 10, 1))
+    )
+
+
+def test_the_quarterly_report_shows_plan_figures_and_the_quarters_milestones(report_scene, plan):
+    document = quarterly_of(plan)
+
+    # The title and date block.
+    assert document.paragraphs[0].text == "Progress report, 2026 Q3"
+    assert document.paragraphs[0].style.name == "Title"
+    assert [p.text for p in document.paragraphs[2:4]] == [
+        f"{report_scene.a.name}　{day_text(date(2026, 10, 8))}",
+        f"Figures as of {day_text(date(2026, 9, 30))}",
+    ]
+
+    # 1. Every target's figure is plan_figures' on the quarter's last day, shown as the
+    # dashboard shows it; the fund's in 亿元, the unit the plan states it in.
+    figures = plan_figures(plan=plan, as_of=date(2026, 9, 30))
+    targets = {row[0]: row[1:] for row in table_rows(document.tables[0])[1:]}
+    assert len(figures) >= 16
+    for figure in figures:
+        assert targets[documents.figure_name(figure)] == [
+            documents.figure_current(figure),
+            documents.figure_target(figure),
+            documents.figure_progress(figure),
+            documents.figure_status(figure),
+        ]
+    fund = targets[report_scene.indicator.name]
+    assert fund[0] == "12.34 亿元"
+    assert fund[1].startswith(("≥", ">")) and "亿元" in fund[1]
+    assert re.fullmatch(r"\d+%", fund[2])
+
+    # 2. Each section's tasks with their milestones counted by state.
+    text = all_text(document)
+    assert "The key tasks have 7 milestones" in text
+    section_tables = document.tables[1 : 1 + plan.sections.count()]
+    tasks = {row[0]: row[1:] for table in section_tables for row in table_rows(table)[1:]}
+    assert len(tasks) == 20
+    by_number = {int(name.split(":")[0].removeprefix("Task ")): row for name, row in tasks.items()}
+    # standing, milestones, not started, in progress, done, overdue, done late
+    assert by_number[1] == ["In progress", "2", "1", "1", "0", "0", "0"]
+    assert by_number[4] == ["Done late", "1", "0", "0", "0", "0", "1"]
+    assert by_number[5] == ["Overdue", "1", "0", "0", "0", "1", "0"]
+    assert by_number[20][:2] == ["—", "0"]
+
+    # 3. Completed in the quarter, the late one with its days late.
+    completed = table_rows(document.tables[-2])[1:]
+    assert [(row[1], row[-1]) for row in completed] == [
+        (report_scene.done.title, "—"),
+        (report_scene.done_late.title, "12"),
+    ]
+
+    # 4. Overdue at the quarter's end, worst first, with the date promised in the answer.
+    overdue = table_rows(document.tables[-1])[1:]
+    assert [(row[1], row[4], row[5]) for row in overdue] == [
+        (report_scene.overdue.title, "20", short_day(date(2026, 10, 20))),
+        (report_scene.overdue_b.title, "5", "—"),
+    ]
+
+
+def test_the_circular_lists_each_departments_overdue_milestones_with_answers(report_scene, plan):
+    document = circular_of(plan, report_scene.day)
+    text = all_text(document)
+    assert document.paragraphs[0].text == "Supervision circular"
+    assert f"On {day_text(report_scene.day)} 2 milestones" in text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [f"（1）{report_scene.a.name}", f"（2）{report_scene.b.name}"]
+    a_rows, b_rows = (table_rows(table)[1:] for table in document.tables)
+    assert [(row[1], row[3]) for row in a_rows] == [(report_scene.overdue.title, "20")]
+    assert "签约主体调整" in a_rows[0][4]
+    assert a_rows[0][5] == short_day(date(2026, 10, 20))
+    assert [(row[1], row[3], row[4]) for row in b_rows] == [
+        (report_scene.overdue_b.title, "5", "Not answered")
+    ]
+    assert f"{report_scene.a.name}: 1 overdue milestones, the longest 20 days late" in text
+    assert f"{report_scene.b.name}: 1 overdue milestones, the longest 5 days late" in text
+
+
+def test_the_circular_says_so_when_nothing_is_overdue(plan, plan_owner):
+    document = circular_of(plan, date(2026, 9, 30))
+    assert "no milestone is overdue" in all_text(document)
+    assert not document.tables
+
+
+def test_both_reports_keep_the_house_style(report_scene, plan):
+    fonts = housestyle.house_fonts()
+    for document in (quarterly_of(plan), circular_of(plan, report_scene.day)):
+        section = document.sections[0]
+        assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == (21, 29.7)
+        margins = (section.top_margin, section.bottom_margin)
+        assert [round(m.cm, 2) for m in margins] == [3.7, 3.5]
+        margins = (section.left_margin, section.right_margin)
+        assert [round(m.cm, 2) for m in margins] == [2.8, 2.6]
+        footer = section.footer._element.xml
+        assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footer)
+        assert section.footer.paragraphs[0].text == "— 1 —"
+        normal = document.styles["Normal"]
+        assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == fonts.body
+        assert normal.font.size.pt == 16  # 三号
+        title = document.paragraphs[0].runs[0]._r.rPr.rFonts
+        assert title.get(qn("w:eastAsia")) == fonts.title
+        body_run = next(p for p in document.paragraphs if p.style.name == "Normal" and p.text)
+        assert body_run.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == fonts.body
+        cell_run = document.tables[0].rows[1].cells[0].paragraphs[0].runs[0]
+        assert cell_run._r.rPr.rFonts.get(qn("w:eastAsia")) == fonts.body
+
+
+def test_the_fonts_are_ones_fontconfig_knows_on_this_machine():
+    installed = housestyle.installed_families()
+    assert installed, "fontconfig lists no Chinese font here"
+    fonts = housestyle.house_fonts()
+    assert {fonts.title, fonts.heading, fonts.body} <= installed
+
+
+def test_a_font_is_picked_by_preference_and_falls_back_to_the_first_when_unknown():
+    known = frozenset({"Noto Serif CJK SC"})
+    assert housestyle.pick_font(("仿宋", "Noto Serif CJK SC"), known) == "Noto Serif CJK SC"
+    assert housestyle.pick_font(("仿宋", "FangSong"), frozenset({"仿宋", "FangSong"})) == "仿宋"
+    assert housestyle.pick_font(("仿宋_GB2312", "仿宋"), None) == "仿宋_GB2312"
