@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running demo (`make demo`), in Chinese: the 作战图, an
-indicator, and the check of an organisations file with a few wrong rows (uploaded, never
-confirmed).
+indicator, the task battle map with its scoreboard, and the check of an organisations file
+with a few wrong rows (uploaded, never confirmed).
 
     .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/images]
 
@@ -53,6 +53,9 @@ def main() -> None:
         page.locator("[data-testid=target-card]", has_text="高新技术企业").first.click()
         page.wait_for_selector("svg")
         page.screenshot(path=out / "indicator.png", full_page=False)
+        page.goto(f"{options.url}/supervision/")
+        page.wait_for_selector("[data-testid=battle-map]")
+        page.screenshot(path=out / "task-battle-map.png", full_page=False)
         page.goto(f"{options.url}/registry/imports/")
         with tempfile.TemporaryDirectory() as folder:
             upload = _organisations_file(page, options.url, Path(folder))

@@ -633,7 +633,7 @@ class TestQueryCounts:
             pending_value(indicator_of_a, reporter_a, month(n))
             pending_value(indicator_of_b, reporter_b, month(n), "100000000")
         assert _queries(client, url) == few
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             client.get(url)
 
     def test_my_reports_does_not_grow_with_rows(
@@ -669,7 +669,7 @@ class TestQueryCounts:
             value = pending_value(indicator_of_a, reporter_a, month(n))
             client.post(review_url(value), {"version": value.version, "decision": "approve"})
         assert _queries(client, url) == few
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             client.get(url)
 
 

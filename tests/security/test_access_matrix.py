@@ -150,6 +150,81 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "audit:event_detail": ("audit_event",
         "302 403  403  403  403  403  403  200",
         "302 405  405  405  405  405  405  405"),
+    # --- task supervision (every object is department A's) ---
+    "supervision:battle_map": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 200  200  200  200  403  403  403"),
+    "supervision:scoreboard": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 200  200  200  200  403  403  403"),
+    "supervision:my_list": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 200  200  200  200  403  403  403"),
+    "supervision:milestone_list": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 200  200  200  200  403  403  403"),
+    "supervision:milestone_create": (None,
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403"),
+    "supervision:milestone_detail": ("milestone",
+        "302 200  200  404  200  403  403  403",
+        "302 403  400  404  403  403  403  403"),
+    "supervision:milestone_edit": ("milestone",
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403"),
+    "supervision:progress_review": ("progress_update",
+        "302 405  405  405  405  405  405  405",
+        "302 400  403  403  403  403  403  403"),
+    "supervision:evidence_download": ("evidence",
+        "302 200  200  404  200  403  403  403",
+        "302 200  200  404  200  403  403  403"),
+    "supervision:project_list": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 200  200  200  200  403  403  403"),
+    "supervision:project_create": (None,
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403"),
+    "supervision:policy": (None,
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403"),
+    "supervision:notice_list": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 200  200  200  200  403  403  403"),
+    "supervision:notice_detail": ("notice",
+        "302 200  200  404  200  403  403  403",
+        "302 403  400  404  403  403  403  403"),
+    "supervision:milestone_import": (None,
+        "302 200  403  403  403  403  403  403",
+        "302 200  403  403  403  403  403  403"),
+    "supervision:milestone_import_template": (None,
+        "302 200  403  403  403  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    "supervision:milestone_import_confirm": (None,
+        "302 405  405  405  405  405  405  405",
+        "302 302  403  403  403  403  403  403"),
+    # --- reports (the job in the URL is the plan owner's) ---
+    "reports:index": (None,
+        "302 200  403  403  200  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    "reports:request": (None,
+        "302 405  405  405  405  405  405  405",
+        "302 400  403  403  400  403  403  403"),
+    "reports:download": ("report_job",
+        "302 200  403  403  404  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    "reports:status": ("report_job",
+        "302 200  403  403  404  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    # --- notifications (the one in the URL is reporter A's) ---
+    "notifications:inbox": (None,
+        "302 200  200  200  200  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    "notifications:read": ("notification",
+        "302 405  405  405  405  405  405  405",
+        "302 404  302  404  404  403  403  403"),
+    "notifications:read_all": (None,
+        "302 405  405  405  405  405  405  405",
+        "302 302  302  302  302  403  403  403"),
     # --- the API (its operations are also checked against the OpenAPI schema below) ---
     "api:api-root": (None,
         "302 404  404  404  404  404  404  404",
@@ -262,6 +337,7 @@ def world(
         created_by=plan_owner,
     )
     records = _registry_records(make_talent)
+    supervised = _supervision_records(plan, department_a, plan_owner, reporter_a)
     return {
         "indicator": indicator.pk,
         "measured": measured.pk,
@@ -272,6 +348,59 @@ def world(
         "audit_event": AuditEvent.objects.order_by("-pk").first().pk,
         "account": leader.pk,
         **records,
+        **supervised,
+    }
+
+
+def _supervision_records(plan, department_a, plan_owner, reporter_a) -> dict[str, int]:
+    """A milestone of A with a completion (and its evidence) waiting for acceptance, a 督办
+    notice to A, a report job of the plan owner and a notification to A's reporter."""
+    from innoplan.notifications.services import notify
+    from innoplan.reports.models import ReportJob
+    from innoplan.supervision import services as supervision
+    from innoplan.supervision.models import Evidence, Notice
+
+    task = plan.tasks.get(number=1)
+    milestone = supervision.milestone_create(
+        task=task,
+        title="甲部门节点",
+        due_on=date(2025, 6, 30),
+        lead_department=department_a,
+        actor=plan_owner,
+    )
+    update = supervision.progress_post(
+        milestone=milestone,
+        actor=reporter_a,
+        kind="completion",
+        narrative=SECRET_NOTE,
+        files=[SimpleUploadedFile("佐证.pdf", SECRET_ATTACHMENT)],
+    )
+    notice = Notice.objects.create(
+        milestone=milestone,
+        level="supervision",
+        department=department_a,
+        raised_on=date(2025, 7, 1),
+        due_on=milestone.due_on,
+        days_late=1,
+    )
+    job = ReportJob.objects.create(
+        kind="supervision",
+        plan=plan,
+        as_of=date(2026, 9, 30),
+        status="done",
+        file=SimpleUploadedFile("r.docx", b"PK\x03\x04"),
+        created_by=plan_owner,
+    )
+    notification = notify(recipients=[reporter_a], subject="x", body="", urgent=True, key="matrix")[
+        0
+    ]
+    return {
+        "milestone": milestone.pk,
+        "progress_update": update.pk,
+        "evidence": Evidence.objects.get(update=update).pk,
+        "notice": notice.pk,
+        "report_job": job.pk,
+        "notification": notification.pk,
     }
 
 

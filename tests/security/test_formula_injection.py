@@ -237,5 +237,7 @@ def test_every_export_path_goes_through_safe_cell():
         "registry/views.py",  # register lists
         "plans/views.py",  # indicator records
         "audit/views.py",  # the audit trail
+        "supervision/views.py",  # the milestone list
+        "supervision/imports.py",  # the milestone import template
     }, sorted(writers)
     assert "sheet.append([safe_cell(v) for v in row])" in writers["core/excel.py"]
