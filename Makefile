@@ -24,8 +24,9 @@ node_modules/.installed: package.json package-lock.json
 demo: install
 	$(BIN)/innoplan demo --host $(HOST) --port $(PORT)
 
+# The suite runs on every CPU (pytest-xdist); each worker has its own test database.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install
 	$(BIN)/ruff check .
