@@ -18,6 +18,20 @@ START_PAGES = {
 }
 
 
+def department_scope(user, queryset, own):
+    """The records a user may see among ``queryset``: all for the plan owner and leaders; for a
+    department's reporter those ``own(department_id)`` (a Q) selects; none for anyone else
+    (administrators, inactive or anonymous users). Every list of department-owned records is
+    scoped through here, never by each view remembering."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role in (Role.PLAN_OWNER, Role.LEADER):
+        return queryset
+    if user.role == Role.REPORTER and user.department_id:
+        return queryset.filter(own(user.department_id))
+    return queryset.none()
+
+
 def start_page(user) -> str:
     """Where an account starts: the 作战图, except for the three administrators, who have
     no business data and start on their own pages."""

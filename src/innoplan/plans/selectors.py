@@ -12,10 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from innoplan.accounts.choices import Role
+from innoplan.accounts.selectors import department_scope
 from innoplan.plans import progress
 from innoplan.plans.choices import AssignmentRole, ReviewStatus
 from innoplan.plans.models import (
@@ -39,24 +39,14 @@ def restrict_indicators(user, queryset: QuerySet[Indicator] | None = None) -> Qu
     """The indicators a user may see: all for the plan owner and leaders, the department's own
     for a reporter, none for anyone else."""
     queryset = Indicator.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role in (Role.PLAN_OWNER, Role.LEADER):
-        return queryset
-    if user.role == Role.REPORTER and user.department_id:
-        return queryset.filter(department_id=user.department_id)
-    return queryset.none()
+    return department_scope(user, queryset, lambda department: Q(department_id=department))
 
 
 def restrict_reported_values(user, queryset: QuerySet[ReportedValue] | None = None):
     queryset = ReportedValue.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role in (Role.PLAN_OWNER, Role.LEADER):
-        return queryset
-    if user.role == Role.REPORTER and user.department_id:
-        return queryset.filter(indicator__department_id=user.department_id)
-    return queryset.none()
+    return department_scope(
+        user, queryset, lambda department: Q(indicator__department_id=department)
+    )
 
 
 def thresholds() -> progress.Thresholds:

@@ -13,8 +13,8 @@ from datetime import date
 
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 
-from innoplan.accounts.choices import Role
 from innoplan.accounts.models import Department
+from innoplan.accounts.selectors import department_scope
 from innoplan.plans.models import Plan, Section, Task
 from innoplan.supervision import timeline
 from innoplan.supervision.choices import NoticeLevel, Review, Stage, State
@@ -40,46 +40,38 @@ def restrict_milestones(user, queryset: QuerySet[Milestone] | None = None) -> Qu
     """All milestones for the plan owner and leaders; for a department's reporter the ones it
     leads or co-operates on; none for anyone else."""
     queryset = Milestone.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role in (Role.PLAN_OWNER, Role.LEADER):
-        return queryset
-    if user.role == Role.REPORTER and user.department_id:
-        department = user.department_id
-        return queryset.filter(
+    return department_scope(
+        user,
+        queryset,
+        lambda department: (
             Q(lead_department_id=department)
             | Q(
                 pk__in=Milestone.cooperating_departments.through.objects.filter(
                     department_id=department
                 ).values("milestone_id")
             )
-        )
-    return queryset.none()
+        ),
+    )
 
 
 def restrict_notices(user, queryset: QuerySet[Notice] | None = None) -> QuerySet[Notice]:
     """All notices for the plan owner and leaders, a department's own for its reporter."""
     queryset = Notice.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role in (Role.PLAN_OWNER, Role.LEADER):
-        return queryset
-    if user.role == Role.REPORTER and user.department_id:
-        return queryset.filter(department_id=user.department_id)
-    return queryset.none()
+    return department_scope(user, queryset, lambda department: Q(department_id=department))
 
 
 def restrict_projects(user, queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    """All projects for the plan owner and leaders; for a reporter those his department leads
+    or has a milestone in."""
     queryset = Project.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role in (Role.PLAN_OWNER, Role.LEADER):
-        return queryset
-    if user.role == Role.REPORTER and user.department_id:
-        return queryset.filter(
-            Q(lead_department_id=user.department_id) | Q(milestones__in=restrict_milestones(user))
-        ).distinct()
-    return queryset.none()
+    return department_scope(
+        user,
+        queryset,
+        lambda department: (
+            Q(lead_department_id=department)
+            | Q(pk__in=restrict_milestones(user).values("project_id"))
+        ),
+    )
 
 
 # --- milestones as of a day -------------------------------------------------------------------
