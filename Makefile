@@ -26,7 +26,7 @@ demo: install
 
 # The suite runs on every CPU (pytest-xdist); each worker has its own test database.
 test: install
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=15
 
 lint: install
 	$(BIN)/ruff check .

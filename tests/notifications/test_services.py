@@ -78,7 +78,7 @@ def test_reminders_wait_for_one_digest_per_person_per_day(mail, with_email):
     by_address = {m.to[0]: m for m in mail.outbox}
     assert len(mail.outbox) == 2
     digest_a = by_address["a@dept-a.example.cn"]
-    assert "(2)" in digest_a.subject
+    assert "（2 条）" in digest_a.subject  # in the site's language, Chinese
     assert "1. 提醒: 节点一" in digest_a.body and "2. 提醒: 节点二" in digest_a.body
     assert "https://innoplan.example.gov.cn/notifications/" in digest_a.body
     assert "提醒: 节点一" not in by_address["b@dept-b.example.cn"].body

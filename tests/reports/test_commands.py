@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.reports.conftest import all_text, open_docx, table_rows
 
@@ -58,7 +59,8 @@ def test_the_commands_write_both_reports_and_libreoffice_converts_them_to_pdf(
 
 def test_the_circular_is_taken_today_without_a_date(plan, plan_owner, tmp_path):
     output = tmp_path / "circular.docx"
-    call_command("report", "supervision", "--output", str(output))
+    with translation.override("en"):
+        call_command("report", "supervision", "--output", str(output))
     assert "no milestone is overdue" in all_text(open_docx(output.read_bytes()))
 
 

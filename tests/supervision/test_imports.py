@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import NoReverseMatch, include, path, reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from innoplan.audit.models import AuditEvent
@@ -394,7 +395,7 @@ def test_the_command_checks_imports_and_reports_each_row(tmp_path, plan, departm
 
 def test_the_command_refuses_anyone_but_the_plan_owner(tmp_path, plan, departments, reporter_a):
     file = write_xlsx(tmp_path, GOOD_ROWS)
-    with pytest.raises(CommandError, match="not the plan owner"):
+    with translation.override("en"), pytest.raises(CommandError, match="not the plan owner"):
         call_command("import-milestones", str(file), "--user", reporter_a.username)
     with pytest.raises(CommandError, match="--user"):
         call_command("import-milestones", str(file))
