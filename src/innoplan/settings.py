@@ -228,11 +228,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("INNOPLAN_STATIC_ROOT", str(VAR_DIR / "static")))
 # Front-end packages installed from the npm registry at set-up (package-lock.json).
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    PACKAGE_DIR / "static",
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Bootstrap, ECharts and htmx from node_modules: only the files the pages load
+# (core/staticfinders.py), not the packages' 55 MB of other builds.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "innoplan.core.staticfinders.VendorFinder",
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("INNOPLAN_MEDIA_ROOT", str(VAR_DIR / "media")))
