@@ -9,15 +9,16 @@ import yaml
 
 from innoplan.plans.ingest.parser import parse_plan_text, to_yaml
 from innoplan.plans.ingest.schema import parse_plan_yaml
+from tests.seed import seed_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED = REPO_ROOT.parent / "shared" / "seed" / "000_8890667eab5c8e20.txt"
+SEED_NAME = "000_8890667eab5c8e20.txt"
 FIXTURE = REPO_ROOT / "src" / "innoplan" / "plans" / "fixtures" / "tongzhou_2024.yaml"
 
 
 def seed_result():
     # No skip: where the seed is absent this fails, as it must in CI.
-    return parse_plan_text(SEED.read_text(encoding="utf-8"))
+    return parse_plan_text(seed_file(SEED_NAME).read_text(encoding="utf-8"))
 
 
 def test_parsing_the_seed_yields_exactly_the_fixture():
@@ -36,7 +37,7 @@ def test_the_seed_has_sixteen_targets_two_quotas_twenty_tasks_and_five_measures(
 
 def test_every_seed_target_points_at_its_text_in_the_document():
     result = seed_result()
-    lines = SEED.read_text(encoding="utf-8").split("\n")
+    lines = seed_file(SEED_NAME).read_text(encoding="utf-8").split("\n")
     assert len(result.sources) == 18
     for source in result.sources:
         assert lines[source.line - 1][source.start : source.end] == source.text
