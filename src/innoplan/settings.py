@@ -249,6 +249,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Register imports (.xlsx/.csv): the largest file accepted, and the row count above which the
 # web import runs in the background with a progress bar.
 INNOPLAN_IMPORT_MAX_BYTES = env_int("INNOPLAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Plan documents read by `innoplan plan parse` (.docx, .txt, .pdf): the largest accepted.
+INNOPLAN_PLAN_MAX_BYTES = env_int("INNOPLAN_PLAN_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 INNOPLAN_IMPORT_BACKGROUND_ROWS = env_int("INNOPLAN_IMPORT_BACKGROUND_ROWS", 500, minimum=0)
 
 # Background work (imports) runs through django-tasks, its queue kept in the database and
