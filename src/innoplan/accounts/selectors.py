@@ -32,6 +32,18 @@ def department_scope(user, queryset, own):
     return queryset.none()
 
 
+def plan_owner_department():
+    """The department of the plan owner (区科委): that of the longest-standing active plan
+    owner account, or None when no plan owner has one."""
+    owner = (
+        User.objects.filter(role=Role.PLAN_OWNER, is_active=True, department__isnull=False)
+        .select_related("department")
+        .order_by("date_joined", "pk")
+        .first()
+    )
+    return owner.department if owner is not None else None
+
+
 def start_page(user) -> str:
     """Where an account starts: the 作战图, except for the three administrators, who have
     no business data and start on their own pages."""

@@ -16,13 +16,12 @@ from collections import defaultdict
 from datetime import date
 from io import BytesIO
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from innoplan.accounts.choices import Role
+from innoplan.accounts import selectors as account_selectors
 from innoplan.core.numbers import format_number
 from innoplan.plans import selectors as plan_selectors
 from innoplan.plans.models import Plan
@@ -54,14 +53,8 @@ def short_day(day: date | None) -> str:
 
 def report_issuer(plan: Plan) -> str:
     """Who issues the reports: the plan owner's department (区科委), else the plan's issuer."""
-    owner = (
-        get_user_model()
-        .objects.filter(role=Role.PLAN_OWNER, is_active=True, department__isnull=False)
-        .select_related("department")
-        .order_by("date_joined", "pk")
-        .first()
-    )
-    return owner.department.name if owner is not None else plan.issuer
+    department = account_selectors.plan_owner_department()
+    return department.name if department is not None else plan.issuer
 
 
 def _heading_block(
