@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from innoplan.plans.ingest.chinese_numbers import read_chinese_integer, read_number
 from innoplan.plans.ingest.parser import parse_plan_text
-from innoplan.plans.ingest.targets import find_targets, indicator_name
+from innoplan.plans.ingest.targets import (
+    find_targets,
+    indicator_name,
+    table_columns,
+    table_target,
+)
 
 
 def only(line: str, year: int | None = 2027):
@@ -75,6 +80,22 @@ def test_any_written_chinese_numeral_reads_back_as_its_number(n):
     assert read_chinese_integer(_chinese(n)) == n
 
 
+def test_a_chinese_decimal_reads_its_digits_after_dian_one_by_one():
+    assert read_number("三点五") == Decimal("3.5")
+    assert read_number("十二点零五") == Decimal("12.05")
+    assert read_number("点五") is None
+    assert read_number("三点") is None
+
+
+@given(
+    st.integers(min_value=1, max_value=99_999),
+    st.text(alphabet="0123456789", min_size=1, max_size=4),
+)
+def test_any_written_chinese_decimal_reads_back_as_its_number(whole, fraction):
+    written = _chinese(whole) + "点" + "".join(_DIGITS[int(d)] for d in fraction)
+    assert read_number(written) == Decimal(f"{whole}.{fraction}")
+
+
 # --- quantities and units ------------------------------------------------------------------------
 
 
@@ -99,6 +120,23 @@ def test_a_percentage_keeps_its_decimal_exactly():
     target = only("研发投入强度达到3.5%")
     assert target.value == Decimal("3.5")
     assert (target.unit, target.display_unit, target.indicator) == ("%", "%", "研发投入强度")
+
+
+def test_a_percentage_written_baifenzhi_is_read_in_percent():
+    target = only("研发经费投入强度达到百分之三点五")
+    assert (target.value, target.unit, target.display_unit) == (Decimal("3.5"), "%", "%")
+    assert target.indicator == "研发经费投入强度"
+    assert target.text == "研发经费投入强度达到百分之三点五"
+    target = only("研发机构覆盖率不低于百分之四十")
+    assert (target.value, target.comparator) == (40, ">=")
+
+
+def test_a_cap_on_a_grant_is_left_over_not_a_target():
+    targets, leftovers = find_targets("单个企业每年最高补助二百万元。")
+    assert targets == []
+    assert leftovers[0].text == "二百万元"
+    assert "cap" in leftovers[0].why
+    assert find_targets("每个项目资助不超过50万元")[0] == []
 
 
 def test_a_range_takes_its_lower_bound_at_least_and_is_marked_unsure():
@@ -165,6 +203,23 @@ def test_the_year_comes_from_the_sentence_before_the_callers_year():
 
 
 # --- splitting and names ---------------------------------------------------------------------
+
+
+def test_a_year_written_in_chinese_digits_sets_the_year():
+    targets, _ = find_targets("到二〇二七年，科技型企业达到两千家。")
+    assert (targets[0].year, targets[0].value) == (2027, 2000)
+
+
+def test_a_task_quota_after_jiancheng_takes_its_own_year_and_the_noun_after_it():
+    targets, _ = find_targets("聚焦重点领域，到2025年，建成5个以上中小企业特色产业集群，推动融通。")
+    target = targets[0]
+    assert (target.indicator, target.comparator, target.value, target.year) == (
+        "中小企业特色产业集群",
+        ">=",
+        5,
+        2025,
+    )
+    assert target.text == "建成5个以上中小企业特色产业集群"
 
 
 def test_one_sentence_lists_several_targets_split_at_commas():
@@ -307,6 +362,47 @@ def test_missing_header_fields_are_marked_unsure():
     assert {"plan.issuer", "plan.doc_number", "plan.date"} <= {u.what for u in result.unsure}
 
 
+# --- tables -----------------------------------------------------------------------------------
+
+TABLE_HEADER = ["序号", "指标", "单位", "2024年基数", "2027年目标"]
+
+
+def row(*cells: str):
+    columns = table_columns(TABLE_HEADER)
+    assert columns is not None
+    return table_target(list(cells), columns, "\t".join(cells))
+
+
+def test_a_table_header_names_the_indicator_unit_and_target_columns_and_the_year():
+    columns = table_columns(TABLE_HEADER)
+    assert (columns.indicator, columns.unit, columns.value, columns.year) == (1, 2, 4, 2027)
+    assert table_columns(["序号", "任务", "责任单位"]) is None
+
+
+def test_a_table_rows_target_column_gives_value_and_comparator_not_its_base():
+    target = row("1", "核心企业", "家", "320", "500")
+    assert (target.indicator, target.comparator, target.value, target.unit) == (
+        "核心企业",
+        ">=",
+        500,
+        "家",
+    )
+    assert (target.year, target.annual, target.text) == (2027, False, "1\t核心企业\t家\t320\t500")
+    assert row("3", "创新平台", "个", "25", "≥40").comparator == ">="
+    assert row("5", "专利授权量", "件", "1500", "3000以上").value == 3000
+    assert row("4", "研发投入强度", "%", "4.2", "5左右").comparator == "~"
+
+
+def test_a_table_unit_with_a_multiplier_keeps_money_in_yuan():
+    target = row("2", "产业规模", "亿元", "800", "1200")
+    assert (target.value, target.unit, target.display_unit) == (120_000_000_000, "元", "亿元")
+
+
+def test_a_table_row_without_a_figure_is_not_a_target():
+    assert row("6", "产业生态", "—", "—", "持续优化") is None
+    assert row("7", "短行") is None
+
+
 # --- structure -------------------------------------------------------------------------------
 
 BODY = """\
@@ -376,3 +472,61 @@ def test_numbered_measures_are_titled_by_their_first_sentence():
         {"title": "加强组织领导"},
         {"title": "强化考核"},
     ]
+
+
+def test_a_goal_paragraph_without_numbered_groups_is_grouped_under_its_heading():
+    text = "一、总体目标\n到2027年，体系更加完善。技术经理人超过5000名，中试基地达到30个。\n"
+    plan = parse_plan_text(text).plan
+    assert [g["name"] for g in plan["goal_groups"]] == ["总体目标"]
+    assert [t["indicator"] for t in plan["goal_groups"][0]["targets"]] == ["技术经理人", "中试基地"]
+    assert plan["goal_groups"][0]["targets"][0]["year"] == 2027
+
+
+def test_a_goal_section_without_numbered_groups_is_named_after_the_section():
+    text = "一、总体要求\n（一）指导思想\n坚持创新。\n（二）主要目标\n到2027年，病房达到8个。\n"
+    plan = parse_plan_text(text).plan
+    assert [(g["name"], len(g["targets"])) for g in plan["goal_groups"]] == [("主要目标", 1)]
+
+
+def test_a_goal_heading_without_targets_makes_no_group():
+    text = (
+        "一、主要目标\n到2027年，创新能力显著提升。\n二、重点任务\n（一）平台\n1.建设平台。推进。\n"
+    )
+    assert parse_plan_text(text).plan["goal_groups"] == []
+
+
+def test_a_target_table_under_a_goal_heading_gives_the_groups_targets():
+    text = (
+        "一、主要目标\n到2027年，主要指标如下表所示。\n"
+        + "\t".join(TABLE_HEADER)
+        + "\n1\t核心企业\t家\t320\t500\n2\t产业规模\t亿元\t800\t1200\n"
+        + "注：表中目标值为2027年底应达到的数值。\n"
+    )
+    result = parse_plan_text(text)
+    targets = result.plan["goal_groups"][0]["targets"]
+    assert [(t["indicator"], t["value"], t["year"]) for t in targets] == [
+        ("核心企业", 500, 2027),
+        ("产业规模", 120_000_000_000, 2027),
+    ]
+    lines = text.split("\n")
+    for source in result.sources:
+        assert lines[source.line - 1][source.start : source.end] == source.text
+
+
+def test_a_chapter_of_key_actions_holds_tasks():
+    text = "二、重点行动\n（一）梯度培育行动\n1.建立培育库。实行动态管理。\n"
+    plan = parse_plan_text(text).plan
+    assert plan["sections"] == [
+        {"title": "梯度培育行动", "tasks": [{"number": 1, "title": "建立培育库", "targets": []}]}
+    ]
+
+
+def test_of_joint_issuers_signing_above_the_date_the_first_is_the_issuer():
+    text = (
+        "示范区科学技术委员会\n示范区经济和信息化局\n\n示科发〔2024〕31号\n\n"
+        "示范区科学技术委员会\n示范区经济和信息化局\n2024年9月20日\n\n"
+        "示范区行动方案（2024—2026年）\n一、工作目标\n到2026年，企业突破60家。\n"
+    )
+    plan = parse_plan_text(text).plan
+    assert plan["plan"]["issuer"] == "示范区科学技术委员会"
+    assert plan["goal_groups"][0]["name"] == "工作目标"

@@ -31,6 +31,7 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_LARGE_UNITS)
+_POINT = "点"
 
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 _ARABIC_WITH_MULTIPLIER = re.compile(r"(\d+(?:\.\d+)?)([万亿]+)")
@@ -78,7 +79,8 @@ def read_number(text: str) -> Decimal | None:
     """One written number as a Decimal, or None when it is not one.
 
     Accepts Arabic digits (full-width too, thousands commas allowed), decimals, Chinese
-    numerals, and Arabic digits followed by 万/亿 (1.5万 -> 15000).
+    numerals, Chinese decimals read digit by digit after 点 (三点五 -> 3.5), and Arabic digits
+    followed by 万/亿 (1.5万 -> 15000).
     """
     text = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
     if not text:
@@ -92,6 +94,12 @@ def read_number(text: str) -> Decimal | None:
             for char in match.group(2):
                 factor *= _LARGE_UNITS[char]
             return Decimal(match.group(1)) * factor
+        if _POINT in text:
+            whole, _, fraction = text.partition(_POINT)
+            if not whole or not fraction or any(char not in _DIGITS for char in fraction):
+                return None
+            digits = "".join(str(_DIGITS[char]) for char in fraction)
+            return Decimal(f"{read_chinese_integer(whole)}.{digits}")
         return Decimal(read_chinese_integer(text))
     except (ValueError, InvalidOperation):
         return None

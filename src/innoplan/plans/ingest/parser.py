@@ -5,17 +5,24 @@ the readers make it from .docx, .pdf and .txt (Word's list numbering already wri
 "1." or "（一）"). :func:`parse_plan_text` proposes the plan for the plan owner to check:
 
 - **Header** (before the first chapter): the issuer from "…人民政府文件" or the signature line
-  before the date; the document number (通政发〔2024〕19号; [2024], ［2024］ and (2024) are
-  written back as 〔2024〕); the date, in digits or Chinese numerals (二〇二四年十二月十七日);
-  the title from the 关于印发《…》的通知 wrapper (its lines joined), or else the title lines
-  that end in 方案/计划/规划/意见. ``start_year`` is the title's "2024—2027年" range or the
-  date's year; ``deadline_year`` the range's end or the latest 到2027年 of the targets.
+  before the date (of joint issuers signing one above the other, the first); the document
+  number (通政发〔2024〕19号; [2024], ［2024］ and (2024) are written back as 〔2024〕); the
+  date, in digits or Chinese numerals (二〇二四年十二月十七日); the title from the
+  关于印发《…》的通知 wrapper (its lines joined), or else the title lines that end in
+  方案/计划/规划/意见. ``start_year`` is the title's "2024—2027年" range or the date's year;
+  ``deadline_year`` the range's end or the latest 到2027年 of the targets.
 - **Structure**: 一、二、… chapters; （一）（二）… sections, also written （2） or (2); numbered
   paragraphs 1. 2. / 1、. In a 目标 chapter or section, each numbered paragraph is a goal group
-  named by its lead phrase (up to the first 。 or ：). In a 任务 chapter, sections hold the
-  numbered tasks, titled by their first sentence. In a 保障 chapter each section (or numbered
-  paragraph) is a measure titled by its heading's first sentence; irregular numbering such as
-  （一） then （2） is accepted and marked unsure.
+  named by its lead phrase (up to the first 。 or ：); targets in a paragraph that is not
+  numbered, before any numbered one, make a group named after the 目标 heading itself
+  (总体目标, 主要目标, 工作目标), made only when there are targets. In a 任务 (or 重点工作,
+  主要举措, 重点行动) chapter, sections hold the numbered tasks, titled by their first
+  sentence. In a 保障 chapter each section (or numbered paragraph) is a measure titled by its
+  heading's first sentence; irregular numbering such as （一） then （2） is accepted and
+  marked unsure.
+- **Target tables**: under a 目标 heading, a tab-separated row with 指标, 单位 and a
+  "2027年目标" cell is a table header; each following row is one target (``table_target``),
+  its text the whole row.
 - **Targets**: see ``targets.py``. Targets of a goal paragraph belong to its group, those of a
   task paragraph to the task; a target without its own year takes its chapter's 到2027年, or
   the deadline.
@@ -27,13 +34,21 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import yaml
 
 from innoplan.plans.ingest.chinese_numbers import read_chinese_integer, read_number
-from innoplan.plans.ingest.targets import FoundTarget, find_targets, year_markers
+from innoplan.plans.ingest.targets import (
+    FoundTarget,
+    TableColumns,
+    find_targets,
+    table_columns,
+    table_target,
+    year_markers,
+)
 
 __all__ = [
     "ParseResult",
@@ -188,10 +203,13 @@ class _Parser:
             if date is not None and self.header["date"] is None:
                 self.header["date"] = date
                 used.add(number)
-                if index > 0 and _SIGNATURE.fullmatch(lines[index - 1][1]):
-                    used.add(lines[index - 1][0])
-                    if self.header["issuer"] is None:
-                        self.header["issuer"] = lines[index - 1][1]
+                # Joint issuers sign one above the other; the first named is the issuer.
+                first = index
+                while first > 0 and _SIGNATURE.fullmatch(lines[first - 1][1]):
+                    first -= 1
+                    used.add(lines[first][0])
+                if first < index and self.header["issuer"] is None:
+                    self.header["issuer"] = lines[first][1]
                 continue
         self._header_title(lines, used)
         for number, text in lines:
@@ -261,6 +279,14 @@ class _Parser:
         task: dict | None = None
         measure_numbers: list[int | None] = []
         measure_styles: set[bool] = set()  # digits or Chinese numerals
+        goal_heading = ""  # the 目标 heading: the name of a group without numbered paragraphs
+        columns: TableColumns | None = None  # the header of the target table being read
+
+        def heading_group() -> dict:
+            nonlocal group
+            group = {"name": goal_heading, "targets": []}
+            self.goal_groups.append(group)
+            return group
 
         for number in range(first_chapter, len(self.raw) + 1):
             raw = self.raw[number - 1]
@@ -272,6 +298,7 @@ class _Parser:
                 chapter_title = chapter.group("title").strip()
                 kind = _chapter_kind(chapter_title)
                 context, year, group, section, task = kind, None, None, None, None
+                goal_heading, columns = _first(chapter_title, _LEAD_PHRASE), None
                 if kind == _OTHER:
                     self.unplaced.append(
                         Unplaced(number, text, "a chapter the parser does not know")
@@ -280,9 +307,10 @@ class _Parser:
             heading = _SECTION.fullmatch(text)
             if heading:
                 title = heading.group("title").strip()
-                group, task = None, None
+                group, task, columns = None, None, None
                 if kind == _GENERAL:
                     context = _GOALS if "目标" in title else _GENERAL
+                    goal_heading = _first(title, _LEAD_PHRASE)
                 elif kind == _TASKS:
                     section = {"title": _first(title, _FIRST_SENTENCE), "tasks": []}
                     self.sections.append(section)
@@ -308,7 +336,17 @@ class _Parser:
                         self.unsure.append(
                             Unsure(f"goal group {name}", number, "the lead phrase is long")
                         )
-                self._targets(number, raw, year, group, "goal_groups")
+                cells = raw.split("\t")
+                if len(cells) > 2:
+                    header = table_columns(cells)
+                    if header is not None:
+                        columns = header
+                        continue
+                    row = table_target(cells, columns, raw) if columns is not None else None
+                    if row is not None:
+                        self._targets(number, raw, year, group or heading_group(), "", [row])
+                        continue
+                self._targets(number, raw, year, group, "goal_groups", make_owner=heading_group)
             elif context == _TASKS:
                 if numbered:
                     if section is None:
@@ -351,9 +389,23 @@ class _Parser:
         return ParseResult(plan, self.sources, self.unsure, self.unplaced)
 
     def _targets(
-        self, number: int, raw: str, year: int | None, owner: dict | None, where: str
+        self,
+        number: int,
+        raw: str,
+        year: int | None,
+        owner: dict | None,
+        where: str,
+        rows: list[FoundTarget] | None = None,
+        make_owner: Callable[[], dict] | None = None,
     ) -> None:
-        found, leftovers = find_targets(raw, year=year)
+        if rows is not None:
+            found, leftovers = rows, []
+        else:
+            found, leftovers = find_targets(raw, year=year)
+        if owner is None and found and make_owner is not None:
+            # A goal paragraph with no numbered groups: its targets go to a group named
+            # after the 目标 heading it stands under.
+            owner = make_owner()
         for leftover in leftovers:
             self.unplaced.append(
                 Unplaced(number, leftover.text, leftover.why, leftover.start, leftover.end)
@@ -437,7 +489,7 @@ class _Parser:
 def _chapter_kind(title: str) -> str:
     if "保障" in title:
         return _MEASURES
-    if "任务" in title or "重点工作" in title or "主要举措" in title:
+    if "任务" in title or "重点工作" in title or "主要举措" in title or "重点行动" in title:
         return _TASKS
     if "目标" in title:
         return _GOALS
