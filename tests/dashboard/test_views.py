@@ -147,6 +147,17 @@ class TestContent:
         html = response.content.decode()
         assert 'data-testid="no-plan"' in html
         assert "innoplan loadplan" in html
+        assert 'data-testid="plan-ingest-link"' not in html
+
+    @pytest.mark.parametrize("with_plan", [False, True])
+    def test_the_plan_owner_is_offered_the_upload_page(
+        self, client, plan_owner, with_plan, request
+    ):
+        if with_plan:
+            request.getfixturevalue("plan")
+        client.force_login(plan_owner)
+        html = client.get(HOME).content.decode()
+        assert f'href="{reverse("plans:plan_ingest")}" data-testid="plan-ingest-link"' in html
 
     def test_the_plan_owner_gets_task_edit_links(self, client, plan, plan_owner):
         client.force_login(plan_owner)

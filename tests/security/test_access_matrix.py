@@ -124,6 +124,12 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "plans:task_edit": ("task",
         "302 200  403  403  403  403  403  403",
         "302 400  403  403  403  403  403  403"),
+    "plans:plan_ingest": (None,
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403"),
+    "plans:plan_ingest_confirm": (None,
+        "302 405  405  405  405  405  405  405",
+        "302 400  403  403  403  403  403  403"),
     # --- the registry: read by business users, kept by the plan owner ---
     "registry:index": (None,
         "302 200  200  200  200  403  403  403",

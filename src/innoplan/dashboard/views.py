@@ -27,7 +27,12 @@ def home(request):
         raise PermissionDenied
     as_of, as_of_error = as_of_from(request)
     plan = selectors.current_plan()
-    context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
+    context = {
+        "plan": plan,
+        "as_of": as_of,
+        "as_of_error": as_of_error,
+        "can_manage": request.user.has_perm("plans.manage_plan"),
+    }
     if plan is not None:
         groups = selectors.dashboard_groups(plan=plan, as_of=as_of)
         quotas = selectors.task_quota_figures(plan=plan, as_of=as_of)
@@ -45,6 +50,5 @@ def home(request):
                 )
             ),
             sparklines=_sparklines(figures + quotas),
-            can_manage=request.user.has_perm("plans.manage_plan"),
         )
     return render(request, "dashboard/home.html", context)

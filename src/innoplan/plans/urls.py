@@ -1,6 +1,6 @@
 from django.urls import path
 
-from innoplan.plans import views
+from innoplan.plans import ingest_views, views
 
 app_name = "plans"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("reports/<int:pk>/attachment/", views.report_attachment, name="report_attachment"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("ingest/", ingest_views.plan_ingest, name="plan_ingest"),
+    path("ingest/confirm/", ingest_views.plan_ingest_confirm, name="plan_ingest_confirm"),
 ]

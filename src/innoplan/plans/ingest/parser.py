@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import yaml
+from django.utils.translation import gettext_noop
 
 from innoplan.plans.ingest.chinese_numbers import read_chinese_integer, read_number
 from innoplan.plans.ingest.targets import (
@@ -216,12 +217,16 @@ class _Parser:
             if number not in used:
                 self.unplaced.append(
                     Unplaced(
-                        number, text, "outside the plan's structure (before its first chapter)"
+                        number,
+                        text,
+                        gettext_noop("outside the plan's structure (before its first chapter)"),
                     )
                 )
         for key in ("title", "issuer", "doc_number", "date"):
             if self.header[key] is None:
-                self.unsure.append(Unsure(f"plan.{key}", None, "not found in the document"))
+                self.unsure.append(
+                    Unsure(f"plan.{key}", None, gettext_noop("not found in the document"))
+                )
 
     def _header_title(self, lines: list[tuple[int, str]], used: set[int]) -> None:
         wrapped = None
@@ -301,7 +306,7 @@ class _Parser:
                 goal_heading, columns = _first(chapter_title, _LEAD_PHRASE), None
                 if kind == _OTHER:
                     self.unplaced.append(
-                        Unplaced(number, text, "a chapter the parser does not know")
+                        Unplaced(number, text, gettext_noop("a chapter the parser does not know"))
                     )
                 continue
             heading = _SECTION.fullmatch(text)
@@ -320,7 +325,9 @@ class _Parser:
                     measure_styles.add(heading.group("number").isdigit())
                 elif kind == _OTHER:
                     self.unplaced.append(
-                        Unplaced(number, text, "in a chapter the parser does not know")
+                        Unplaced(
+                            number, text, gettext_noop("in a chapter the parser does not know")
+                        )
                     )
                 continue
             for _, marker_year in year_markers(raw):
@@ -334,7 +341,11 @@ class _Parser:
                     self.goal_groups.append(group)
                     if len(name) > 20:
                         self.unsure.append(
-                            Unsure(f"goal group {name}", number, "the lead phrase is long")
+                            Unsure(
+                                f"goal group {name}",
+                                number,
+                                gettext_noop("the lead phrase is long"),
+                            )
                         )
                 cells = raw.split("\t")
                 if len(cells) > 2:
@@ -353,7 +364,11 @@ class _Parser:
                         section = {"title": chapter_title, "tasks": []}
                         self.sections.append(section)
                         self.unsure.append(
-                            Unsure(f"section {chapter_title}", number, "tasks outside any section")
+                            Unsure(
+                                f"section {chapter_title}",
+                                number,
+                                gettext_noop("tasks outside any section"),
+                            )
                         )
                     task = {
                         "number": int(numbered.group("number")),
@@ -370,13 +385,17 @@ class _Parser:
                     measure_numbers.append(int(numbered.group("number")))
             elif context == _OTHER:
                 self.unplaced.append(
-                    Unplaced(number, text, "in a chapter the parser does not know")
+                    Unplaced(number, text, gettext_noop("in a chapter the parser does not know"))
                 )
 
         irregular = measure_numbers != list(range(1, len(measure_numbers) + 1))
         if irregular or len(measure_styles) > 1:
             self.unsure.append(
-                Unsure("measures", None, "the measures' numbering is irregular; check the order")
+                Unsure(
+                    "measures",
+                    None,
+                    gettext_noop("the measures' numbering is irregular; check the order"),
+                )
             )
         self._finish_years()
         self._finish_names()
@@ -416,7 +435,7 @@ class _Parser:
                     Unplaced(
                         number,
                         target.text,
-                        "a target outside any goal group or task",
+                        gettext_noop("a target outside any goal group or task"),
                         target.start,
                         target.end,
                     )
@@ -450,14 +469,18 @@ class _Parser:
             if self.years:
                 self.header["deadline_year"] = max(self.years)
         if self.header["start_year"] is None:
-            self.unsure.append(Unsure("plan.start_year", None, "no date or year range found"))
+            self.unsure.append(
+                Unsure("plan.start_year", None, gettext_noop("no date or year range found"))
+            )
         if self.header["deadline_year"] is None:
-            self.unsure.append(Unsure("plan.deadline_year", None, "no 到…年 found"))
+            self.unsure.append(Unsure("plan.deadline_year", None, gettext_noop("no 到…年 found")))
         for entry, number, _ in self.found:
             if entry["year"] is None:
                 entry["year"] = self.header["deadline_year"]
                 if entry["year"] is None:
-                    self.unsure.append(Unsure(entry["text"], number, "no year for this target"))
+                    self.unsure.append(
+                        Unsure(entry["text"], number, gettext_noop("no year for this target"))
+                    )
 
     def _finish_names(self) -> None:
         paths = {}
@@ -475,7 +498,11 @@ class _Parser:
                 seen[name] += 1
                 entry["indicator"] = f"{name}（{seen[name]}）"
                 self.unsure.append(
-                    Unsure(entry["text"], number, f"the indicator name {name} is used twice")
+                    Unsure(
+                        entry["text"],
+                        number,
+                        gettext_noop("the indicator name is used twice; a number was added to it"),
+                    )
                 )
             else:
                 seen[name] = 1

@@ -43,6 +43,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from innoplan.core.numbers import unit_factor
 from innoplan.plans.ingest.chinese_numbers import read_number
 
@@ -213,15 +215,17 @@ def indicator_name(subject: str, previous: str | None = None) -> tuple[str, list
     if _ATTRIBUTE.fullmatch(name):
         if previous:
             name = previous.rpartition("的")[2] + name
-            doubts.append("the subject is a bare attribute; named after the previous target")
+            doubts.append(
+                gettext_noop("the subject is a bare attribute; named after the previous target")
+            )
         else:
-            doubts.append("the subject is a bare attribute with no noun before it")
+            doubts.append(gettext_noop("the subject is a bare attribute with no noun before it"))
     match = _COORDINATED_MODIFIER.fullmatch(name)
     if match:
         name = match.group("quality") + match.group("head")
-        doubts.append("a long modifier was shortened in the indicator name")
+        doubts.append(gettext_noop("a long modifier was shortened in the indicator name"))
     if len(name) > 30:
-        doubts.append("the indicator name is long; check where the subject starts")
+        doubts.append(gettext_noop("the indicator name is long; check where the subject starts"))
     return name, doubts
 
 
@@ -254,12 +258,12 @@ def _comparator(verb_comparator: str | None, qualifier: str | None) -> tuple[str
     if qualifier == "左右":
         return "~", []
     if qualifier == "多":
-        return ">", ["…多 read as more than"]
+        return ">", [gettext_noop("…多 read as more than")]
     if verb_comparator:
         return verb_comparator, []
     if qualifier == "以上":
         return ">=", []
-    return ">=", ["no comparator word; read as at least"]
+    return ">=", [gettext_noop("no comparator word; read as at least")]
 
 
 def find_targets(line: str, *, year: int | None = None) -> tuple[list[FoundTarget], list[Leftover]]:
@@ -282,7 +286,7 @@ def find_targets(line: str, *, year: int | None = None) -> tuple[list[FoundTarge
         qualifier = match.group("qual")
         doubts: list[str] = []
         if match.group("high"):
-            doubts.append("a range; took its lower bound as at least")
+            doubts.append(gettext_noop("a range; took its lower bound as at least"))
         current_year = year
         for offset, marker_year in markers:
             if offset < match.start():
@@ -297,7 +301,7 @@ def find_targets(line: str, *, year: int | None = None) -> tuple[list[FoundTarge
                     line[match.start() : match.end()],
                     match.start(),
                     match.end(),
-                    "a cap (最高/不超过…) on a grant or an amount, not a target",
+                    gettext_noop("a cap (最高/不超过…) on a grant or an amount, not a target"),
                 )
             )
             continue
@@ -307,7 +311,9 @@ def find_targets(line: str, *, year: int | None = None) -> tuple[list[FoundTarge
                     line[match.start() : match.end()],
                     match.start(),
                     match.end(),
-                    "an upper bound (以内/以下) cannot be stated with the plan's comparators",
+                    gettext_noop(
+                        "an upper bound (以内/以下) cannot be stated with the plan's comparators"
+                    ),
                 )
             )
             continue
@@ -363,7 +369,9 @@ def find_targets(line: str, *, year: int | None = None) -> tuple[list[FoundTarge
                     line[match.start() : match.end()],
                     match.start(),
                     match.end(),
-                    "a quantity inside a phrase, with no verb such as 支持 or 新增 before it",
+                    gettext_noop(
+                        "a quantity inside a phrase, with no verb such as 支持 or 新增 before it"
+                    ),
                 )
             )
             continue
@@ -391,7 +399,7 @@ def find_targets(line: str, *, year: int | None = None) -> tuple[list[FoundTarge
                     line[clause_start : match.end()],
                     clause_start,
                     match.end(),
-                    "a quantity with no subject before it",
+                    gettext_noop("a quantity with no subject before it"),
                 )
             )
             continue
