@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import yaml
-from django.utils.translation import gettext_noop
 
 from innoplan.plans.ingest.chinese_numbers import read_chinese_integer, read_number
+from innoplan.plans.ingest.messages import gettext_noop
 from innoplan.plans.ingest.targets import (
     FoundTarget,
     TableColumns,

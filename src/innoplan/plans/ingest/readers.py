@@ -32,6 +32,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from innoplan.plans.ingest.messages import gettext_noop
+
 __all__ = [
     "ACCEPTED_EXTENSIONS",
     "DEFAULT_MAX_BYTES",
@@ -54,11 +56,6 @@ PDF_MAGIC = b"%PDF-"
 # A .docx's parts may inflate to this many times the upload (or 1 MB), and no more.
 MAX_INFLATION = 100
 XML_HEAD_BYTES = 4096
-
-
-def gettext_noop(message: str) -> str:
-    """Mark a message for ``makemessages`` without importing Django."""
-    return message
 
 
 class DocumentError(ValueError):

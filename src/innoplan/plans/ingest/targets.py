@@ -43,10 +43,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext_noop
-
 from innoplan.core.numbers import unit_factor
 from innoplan.plans.ingest.chinese_numbers import read_number
+from innoplan.plans.ingest.messages import gettext_noop
 
 __all__ = [
     "FoundTarget",

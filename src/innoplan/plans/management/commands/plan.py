@@ -70,6 +70,6 @@ class Command(BaseCommand):
             self.stdout.write(text)
         for item in result.unsure:
             where = f"line {item.line}: " if item.line else ""
-            self.stderr.write(f"review: {where}{item.what}: {item.why}")
+            self.stderr.write(f"review: {where}{item.what}: {_(item.why)}")
         for item in result.unplaced:
-            self.stderr.write(f"not placed: line {item.line}: {item.text}: {item.why}")
+            self.stderr.write(f"not placed: line {item.line}: {item.text}: {_(item.why)}")
