@@ -154,15 +154,22 @@ def test_a_dangerous_file_name_is_refused_on_the_form(
 def test_an_attachment_is_downloaded_never_rendered(
     client, reporter_a, indicator_of_a, plan_owner, media
 ):
-    # HTML bytes under an allowed name: the browser must save it, not show it on this site.
+    # HTML bytes under an allowed name are refused by their first bytes, before being stored.
     disguised = SimpleUploadedFile("名单.pdf", b"<html><script>alert(1)</script></html>")
+    submit = {
+        "indicator": indicator_of_a,
+        "period_kind": "month",
+        "period_start": date(2025, 3, 1),
+        "value": Decimal(900),
+        "actor": reporter_a,
+    }
+    with pytest.raises(ValidationError) as refused:
+        reported_value_submit(**submit, attachment=disguised)
+    assert "名单.pdf" in refused.value.message_dict["attachment"][0]
+    assert stored(media) == []
+    # A real PDF is stored, and the browser must save it, not show it on this site.
     value = reported_value_submit(
-        indicator=indicator_of_a,
-        period_kind="month",
-        period_start=date(2025, 3, 1),
-        value=Decimal(900),
-        actor=reporter_a,
-        attachment=disguised,
+        **submit, attachment=SimpleUploadedFile("名单.pdf", b"%PDF-1.4\n%%EOF\n")
     )
     client.force_login(plan_owner)
     response = client.get(reverse("plans:report_attachment", args=[value.pk]))

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
 from innoplan.core.forms import BootstrapForm, VersionedForm
+from innoplan.core.uploads import ATTACHMENT_EXTENSIONS
 from innoplan.plans.choices import PeriodKind
-from innoplan.plans.services import ATTACHMENT_EXTENSIONS
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 

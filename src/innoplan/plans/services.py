@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innoplan.core.uploads import check_attachment
 from innoplan.plans.choices import AssignmentRole, PeriodKind, ReviewStatus
 from innoplan.plans.ingest.schema import PlanDocument, TargetSpec
 from innoplan.plans.models import (
@@ -31,8 +32,6 @@ from innoplan.plans.models import (
     TaskAssignment,
     period_end,
 )
-
-ATTACHMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"}
 
 
 def audit_actor(actor):
@@ -261,32 +260,6 @@ def plan_load(*, document: PlanDocument, actor=None) -> LoadResult:
 # --- reported figures ----------------------------------------------------------------------
 
 
-def _check_attachment(attachment: UploadedFile | None) -> None:
-    from django.conf import settings
-
-    if not attachment:
-        return
-    name = attachment.name or ""
-    extension = name[name.rfind(".") :].lower() if "." in name else ""
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            {
-                "attachment": _(
-                    "Attachments must be PDF, Word, Excel or an image (%(allowed)s); "
-                    "%(name)s is not."
-                )
-                % {"allowed": " ".join(sorted(ATTACHMENT_EXTENSIONS)), "name": name}
-            }
-        )
-    if attachment.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "attachment": _("The attachment is %(size)d MB; at most %(max)d MB is accepted.")
-                % {"size": attachment.size // 2**20, "max": settings.UPLOAD_MAX_BYTES // 2**20}
-            }
-        )
-
-
 def period_start_problem(kind: str, start: date, today: date) -> str | None:
     if kind == PeriodKind.MONTH and start.day != 1:
         return _("A monthly figure's period starts on the first day of the month.")
@@ -331,7 +304,8 @@ def reported_value_submit(
                 % {"indicator": indicator.name, "unit": indicator.unit}
             }
         )
-    _check_attachment(attachment)
+    if attachment:
+        check_attachment(attachment)
     end = period_end(period_kind, period_start)
     if end.year < indicator.plan.start_year:
         raise ValidationError(
