@@ -41,9 +41,9 @@ from tests.plans.documents.make_documents import (
     add_list,
     number,
 )
+from tests.seed import seed_file
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent / "documents"
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_8890667eab5c8e20.txt"
 TEST_DOCUMENTS = [
     "city_action_plan.txt",
     "numerals_gbk.txt",
@@ -457,8 +457,7 @@ def test_a_text_that_speaks_of_targets_but_has_no_chapters_does_not_look_like_a_
 
 
 def test_the_seed_plan_and_every_test_document_look_like_plans():
-    assert SEED.exists(), f"the seed document is missing: {SEED}"
-    assert looks_like_a_plan(read_document_file(SEED).text)
+    assert looks_like_a_plan(read_document_file(seed_file("000_8890667eab5c8e20.txt")).text)
     for name in TEST_DOCUMENTS:
         assert not_a_plan_error(read_test_document(name).text) is None, name
 
