@@ -97,6 +97,10 @@ def test_the_owner_sees_sixteen_goal_targets_and_two_task_targets_with_their_wor
     # The parser's reasons are shown in the reader's language.
     assert "没有比较词，按“不低于”识别" in html
     assert "no comparator word" not in html
+    # A doubt about no target names its place as the page's headings do.
+    general = response.context["general_unsure"]
+    assert {item["what"] for item in general} == {"保障措施"}
+    assert "保障措施: 保障措施编号不规则，请核对顺序" in html
     assert plan_count() == 0
 
 

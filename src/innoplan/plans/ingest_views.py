@@ -39,6 +39,15 @@ COMPARATOR_LABELS = {
     "=": gettext_lazy("exactly (=)"),
     "~": gettext_lazy("about (~)"),
 }
+# Where the parser places a doubt that belongs to no target, in the page's words.
+HEADER_LABELS = {
+    "title": gettext_lazy("Title"),
+    "issuer": gettext_lazy("Issuer"),
+    "doc_number": gettext_lazy("Document number"),
+    "date": gettext_lazy("Date issued (YYYY-MM-DD)"),
+    "start_year": gettext_lazy("Start year"),
+    "deadline_year": gettext_lazy("Deadline year"),
+}
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
@@ -167,6 +176,19 @@ def _problems_at(problems, path: str) -> list:
     return [p for p in problems if p.field == path or p.field.startswith(path + ".")]
 
 
+def _place(what: str) -> str:
+    """The parser names a doubt's place as ``plan.<field>``, ``measures``, ``goal group X`` or
+    ``section X``; the page names it as its own headings do."""
+    if what.startswith("plan.") and what[5:] in HEADER_LABELS:
+        return str(HEADER_LABELS[what[5:]])
+    if what == "measures":
+        return _("Safeguard measures")
+    for prefix, label in (("goal group ", _("Goal group")), ("section ", _("Section"))):
+        if what.startswith(prefix):
+            return f"{label} {what[len(prefix) :]}"
+    return what
+
+
 def _in_language(items: list[dict]) -> list[dict]:
     """The parser's reasons are marked for translation where it states them."""
     return [{**item, "why": _(item["why"])} for item in items]
@@ -200,7 +222,11 @@ def _proposal_context(token: str, payload: dict, plan: dict, problems=()) -> dic
                 "problems": _problems_at(problems, target_path),
             }
         )
-    general_unsure = [item for item in unsure if (item["what"], item["line"]) not in placed]
+    general_unsure = [
+        {**item, "what": _place(item["what"])}
+        for item in unsure
+        if (item["what"], item["line"]) not in placed
+    ]
     sections = []
     for s, section in enumerate(plan.get("sections") or []):
         tasks = [{"prefix": f"s{s}-k{k}", "task": task} for k, task in enumerate(section["tasks"])]
@@ -209,7 +235,12 @@ def _proposal_context(token: str, payload: dict, plan: dict, problems=()) -> dic
         "token": token,
         "name": payload["name"],
         "header": [
-            {"key": key, "name": f"h-{key}", "value": _shown(plan["plan"].get(key))}
+            {
+                "key": key,
+                "name": f"h-{key}",
+                "label": HEADER_LABELS[key],
+                "value": _shown(plan["plan"].get(key)),
+            }
             for key in HEADER_FIELDS
         ],
         "groups": [
