@@ -251,6 +251,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 INNOPLAN_IMPORT_MAX_BYTES = env_int("INNOPLAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 # Plan documents read by `innoplan plan parse` (.docx, .txt, .pdf): the largest accepted.
 INNOPLAN_PLAN_MAX_BYTES = env_int("INNOPLAN_PLAN_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# What the parts of an uploaded .xlsx or .docx may inflate to, at most, whatever the ratio to
+# the file (core/archives.py): a worker's memory grows several times that when it reads one.
+INNOPLAN_OFFICE_MAX_INFLATED_BYTES = env_int(
+    "INNOPLAN_OFFICE_MAX_INFLATED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024
+)
 INNOPLAN_IMPORT_BACKGROUND_ROWS = env_int("INNOPLAN_IMPORT_BACKGROUND_ROWS", 500, minimum=0)
 
 # Background work (imports) runs through django-tasks, its queue kept in the database and

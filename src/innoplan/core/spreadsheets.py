@@ -7,8 +7,8 @@ anything:
 
 - files over the size limit;
 - anything that is not one of those (an .xls, a Word file, a picture, random bytes);
-- workbooks that declare a DTD or entities (XML bombs; a real workbook has none) or whose
-  parts inflate beyond a bound (zip bombs).
+- workbooks that ``core.archives`` refuses: damaged, declaring XML entities (XML bombs; a real
+  workbook has none), or inflating beyond the ratio or the absolute cap (zip bombs).
 
 Cells are read as the values the spreadsheet last saved: a formula is never evaluated, its
 cached result is what is read (python-calamine). No Django import here.
@@ -18,37 +18,22 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from python_calamine import CalamineWorkbook
 
+from innoplan.core.archives import check_office_archive
+from innoplan.core.messages import TranslatableError, gettext_noop
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc: the old binary formats
-# A workbook's parts may inflate to this many times the upload, and no more.
-MAX_INFLATION = 100
-# Where an XML part would declare a DTD, if it did.
-XML_HEAD_BYTES = 4096
 
 
-def gettext_noop(message: str) -> str:
-    """Mark a message for ``makemessages`` without importing Django."""
-    return message
-
-
-class SpreadsheetError(ValueError):
+class SpreadsheetError(TranslatableError):
     """The file cannot be read as a table; the message says why and what to do. ``str()``
     is English; ``render(gettext)`` is the reader's language."""
-
-    def __init__(self, template: str, **params: object):
-        self.template, self.params = template, params
-        super().__init__(template % params if params else template)
-
-    def render(self, translate: Callable[[str], str]) -> str:
-        text = translate(self.template)
-        return text % self.params if self.params else text
 
 
 @dataclass
@@ -59,15 +44,14 @@ class Table:
     encoding: str | None = None  # of a .csv
 
 
-def _check_zip(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise SpreadsheetError(
-            gettext_noop("the file is damaged: it is not a readable .xlsx workbook")
-        ) from exc
-    names = {m.filename for m in members}
+def _check_zip(data: bytes, filename: str, max_inflated_bytes: int | None) -> None:
+    names = check_office_archive(
+        data,
+        filename,
+        extension=".xlsx",
+        error=SpreadsheetError,
+        max_inflated_bytes=max_inflated_bytes,
+    )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise SpreadsheetError(
             gettext_noop(
@@ -75,23 +59,6 @@ def _check_zip(data: bytes) -> None:
                 "save it from Excel, WPS or LibreOffice as .xlsx"
             )
         )
-    inflated = sum(m.file_size for m in members)
-    if inflated > MAX_INFLATION * max(len(data), 1024 * 1024):
-        raise SpreadsheetError(
-            gettext_noop("the workbook inflates to an implausible size and is refused")
-        )
-    for member in members:
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
-        with archive.open(member) as part:
-            head = part.read(XML_HEAD_BYTES)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise SpreadsheetError(
-                gettext_noop(
-                    "the workbook declares XML entities, which no spreadsheet program writes; "
-                    "it is refused as unsafe"
-                )
-            )
 
 
 def _cell(value: object) -> object:
@@ -124,8 +91,8 @@ def _rectangle(raw: Sequence[Sequence[object]]) -> tuple[list[str], list[list[ob
     return headers, body
 
 
-def _read_xlsx(data: bytes) -> Table:
-    _check_zip(data)
+def _read_xlsx(data: bytes, filename: str, max_inflated_bytes: int | None) -> Table:
+    _check_zip(data, filename, max_inflated_bytes)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
@@ -178,14 +145,18 @@ def check_size(size: int, *, max_bytes: int) -> None:
         )
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
-    """The first sheet of an uploaded .xlsx or .csv as headers and rows."""
+def read_table(
+    data: bytes, filename: str, *, max_bytes: int, max_inflated_bytes: int | None = None
+) -> Table:
+    """The first sheet of an uploaded .xlsx or .csv as headers and rows. A workbook may
+    inflate to ``max_inflated_bytes``, by default the ``INNOPLAN_OFFICE_MAX_INFLATED_BYTES``
+    setting (see ``core.archives``)."""
     check_size(len(data), max_bytes=max_bytes)
     if not data:
         raise SpreadsheetError(gettext_noop("the file is empty"))
     name = filename.lower()
     if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data)
+        return _read_xlsx(data, filename, max_inflated_bytes)
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise SpreadsheetError(
             gettext_noop(

@@ -13,8 +13,10 @@ or raises :class:`DocumentError` with a message that says what is wrong and why:
   a PDF without any text (a scan) is refused, since there is nothing to read without OCR.
 
 Files are checked before they are parsed: the declared size against the limit
-(:func:`check_size`, called with an upload's size before it is read), the extension, and that
-the content is what the name says (a .docx is a Word zip, a .pdf starts with %PDF).
+(:func:`check_size`, called with an upload's size before it is read), the extension, that
+the content is what the name says (a .docx is a Word zip, a .pdf starts with %PDF), and a
+.docx by the one Office file guard (``core.archives``: damaged zips, XML entities, parts that
+inflate beyond the ratio or the ``INNOPLAN_OFFICE_MAX_INFLATED_BYTES`` cap).
 
 :func:`not_a_plan_error` tells a plan from other text (a news article, a letter), so that the
 user hears "this does not look like a plan" rather than an empty result. No Django import here:
@@ -28,10 +30,11 @@ import io
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from innoplan.core.archives import check_office_archive
+from innoplan.core.messages import TranslatableError
 from innoplan.plans.ingest.messages import gettext_noop
 
 __all__ = [
@@ -53,12 +56,9 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .wps: the old binary formats
 PDF_MAGIC = b"%PDF-"
-# A .docx's parts may inflate to this many times the upload (or 1 MB), and no more.
-MAX_INFLATION = 100
-XML_HEAD_BYTES = 4096
 
 
-class DocumentError(ValueError):
+class DocumentError(TranslatableError):
     """The file cannot be read as a plan document; the message says what and why.
 
     ``str()`` is English; ``render(gettext)`` is the reader's language.
@@ -66,28 +66,6 @@ class DocumentError(ValueError):
 
     # Parameters that are themselves marked messages, translated with the template.
     TRANSLATED_PARAMS = ("kind",)
-
-    def __init__(self, template: str, **params: object):
-        self.template, self.params = template, params
-        super().__init__(template % params if params else template)
-
-    def render(self, translate: Callable[[str], str]) -> str:
-        text = translate(self.template)
-        if not self.params:
-            return text
-        params = {
-            key: translate(value) if key in self.TRANSLATED_PARAMS else value
-            for key, value in self.params.items()
-        }
-        return text % params
-
-    def __reduce__(self):
-        # Keep template and parameters when the error crosses a process boundary.
-        return (_rebuild_error, (type(self), self.template, self.params))
-
-
-def _rebuild_error(cls, template, params):
-    return cls(template, **params)
 
 
 @dataclass(frozen=True)
@@ -130,7 +108,10 @@ def _extension(name: str) -> str:
 
 
 def read_document_file(
-    path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | os.PathLike,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_inflated_bytes: int | None = None,
 ) -> DocumentText:
     """Read a document from disk; its size is checked before a byte of it is read."""
     name = os.fspath(path)
@@ -149,11 +130,21 @@ def read_document_file(
             name=name,
             reason=error.strerror or str(error),
         ) from None
-    return read_document(data, os.path.basename(name), max_bytes=max_bytes)
+    return read_document(
+        data, os.path.basename(name), max_bytes=max_bytes, max_inflated_bytes=max_inflated_bytes
+    )
 
 
-def read_document(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentText:
-    """The plan document ``data`` (a file named ``name``) as plain text, one paragraph a line."""
+def read_document(
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_inflated_bytes: int | None = None,
+) -> DocumentText:
+    """The plan document ``data`` (a file named ``name``) as plain text, one paragraph a line.
+    A .docx may inflate to ``max_inflated_bytes``, by default the
+    ``INNOPLAN_OFFICE_MAX_INFLATED_BYTES`` setting (see ``core.archives``)."""
     check_size(len(data), max_bytes=max_bytes)
     extension = _extension(name)
     if extension not in ACCEPTED_EXTENSIONS:
@@ -178,7 +169,7 @@ def read_document(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES)
     if extension == ".txt":
         document = _read_txt(data, name)
     elif extension == ".docx":
-        document = _read_docx(data, name)
+        document = _read_docx(data, name, max_inflated_bytes)
     else:
         document = _read_pdf(data, name)
     if not document.text.strip():
@@ -275,15 +266,14 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _check_docx_zip(data: bytes, name: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        raise DocumentError(
-            gettext_noop("%(name)s is damaged: it is not a readable .docx file"), name=name
-        ) from None
-    names = {member.filename for member in members}
+def _check_docx_zip(data: bytes, name: str, max_inflated_bytes: int | None) -> None:
+    names = check_office_archive(
+        data,
+        name,
+        extension=".docx",
+        error=DocumentError,
+        max_inflated_bytes=max_inflated_bytes,
+    )
     if "word/document.xml" not in names:
         raise DocumentError(
             gettext_noop(
@@ -292,28 +282,12 @@ def _check_docx_zip(data: bytes, name: str) -> None:
             ),
             name=name,
         )
-    if sum(member.file_size for member in members) > MAX_INFLATION * max(len(data), 1 << 20):
-        raise DocumentError(
-            gettext_noop("%(name)s inflates to an implausible size and is refused"), name=name
-        )
-    for member in members:
-        if member.filename.endswith((".xml", ".rels")):
-            with archive.open(member) as part:
-                head = part.read(XML_HEAD_BYTES)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise DocumentError(
-                    gettext_noop(
-                        "%(name)s declares XML entities, which no word processor writes; it "
-                        "is refused as unsafe"
-                    ),
-                    name=name,
-                )
 
 
-def _read_docx(data: bytes, name: str) -> DocumentText:
+def _read_docx(data: bytes, name: str, max_inflated_bytes: int | None) -> DocumentText:
     import docx  # python-docx; imported here so reading a .txt does not load lxml and friends
 
-    _check_docx_zip(data, name)
+    _check_docx_zip(data, name, max_inflated_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors …
