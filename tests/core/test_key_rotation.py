@@ -5,11 +5,13 @@ value readable."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from innoplan.audit.management.commands import rotate_field_key
 from innoplan.audit.models import AuditEvent
 from innoplan.core.crypto import AesGcmCipher, DecryptionError, key_id, keyring
 from innoplan.registry.models import Talent
@@ -85,6 +87,45 @@ def test_rotation_moves_every_value_to_a_new_key_and_keeps_them_readable(var_dir
     assert event.outcome == "success"
     assert event.detail["key"] == key_id(new) and event.detail["previous"] == [key_id(OLD)]
     assert new not in str(event.detail) and OLD not in str(event.detail)
+
+
+def test_what_else_is_kept_under_the_key_moves_after_the_fields_with_the_new_key(
+    var_dir, people, monkeypatch
+):
+    """The extension point for other encrypted things (the kept import files): each step runs
+    once the fields moved, with the new key ring, and its count is reported and recorded."""
+    seen = []
+
+    def kept_files(ring):
+        seen.append((ring.key_id, Talent.objects.get(pk=people[0][0].pk).id_number()))
+        return Counter({"imports.ImportJob.file": 2})
+
+    monkeypatch.setattr(rotate_field_key, "AFTER_FIELDS", [kept_files])
+    output = rotate()
+    new = (var_dir / "field_key").read_text().strip()
+    assert seen == [(key_id(new), people[0][1])]  # the fields had moved: read with the new key
+    assert "Re-encrypted 17 value(s)" in output
+    assert "imports.ImportJob.file: 2" in output
+    event = AuditEvent.objects.get(event="field_key.rotate")
+    assert event.detail["values"]["imports.ImportJob.file"] == 2
+
+
+def test_a_step_after_the_fields_that_fails_is_recorded_and_the_new_key_stays(
+    var_dir, people, monkeypatch
+):
+    def broken(ring):
+        raise OSError("the storage is gone")
+
+    monkeypatch.setattr(rotate_field_key, "AFTER_FIELDS", [broken])
+    with pytest.raises(OSError):
+        rotate()
+    new = (var_dir / "field_key").read_text().strip()
+    assert new != OLD  # the fields are under it: the key files keep it
+    talent, number, _phone = people[0]
+    assert Talent.objects.get(pk=talent.pk).id_number() == number
+    event = AuditEvent.objects.get(event="field_key.rotate")
+    assert event.outcome == "failure" and "the storage is gone" in event.detail["error"]
+    assert event.detail["values"]["registry.Talent.id_number_encrypted"] == 10
 
 
 def test_a_second_rotation_keeps_both_earlier_keys_for_reading_backups(var_dir, people):

@@ -232,6 +232,7 @@ def test_every_export_path_goes_through_safe_cell():
             writers[str(path.relative_to(SRC))] = text
     assert set(writers) == {
         "core/excel.py",  # workbook_bytes: every data cell through safe_cell
+        "audit/exports.py",  # xlsx_response: core/excel.py's workbook, recorded
         "core/spreadsheets.py",  # write_template: headers and example rows from the code
         "registry/imports.py",  # the templates' example rows
         "registry/views.py",  # register lists

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from innoplan.core.excel import xlsx_response
-
 from . import selectors
 from .events import Event
+from .exports import xlsx_response
 from .filters import AuditEventFilterSet
 from .models import AuditEvent
 

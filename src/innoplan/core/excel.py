@@ -1,4 +1,8 @@
-"""Excel downloads: one sheet with a header row, cells safe to open."""
+"""Excel downloads: one sheet with a header row, cells safe to open.
+
+Views do not call ``xlsx_download`` themselves: ``audit.exports.xlsx_response`` records the
+export in the audit trail and answers with it (core imports no app).
+"""
 
 from __future__ import annotations
 
@@ -49,35 +53,11 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     return out.getvalue()
 
 
-def xlsx_response(
-    *,
-    filename: str,
-    title: str,
-    headers,
-    rows,
-    request,
-    obj=None,
-    detail: dict | None = None,
-    event: str = "export",
-) -> HttpResponse:
-    """The download, recorded in the audit trail as ``event`` by the requesting user: what
-    (``obj``, a model class or instance), how many rows, with which filters (the query)."""
-    from innoplan.audit.services import query_filters, record_event
-
-    rows = list(rows)
+def xlsx_download(*, filename: str, title: str, headers, rows) -> HttpResponse:
+    """The workbook as a download named ``filename``. It records nothing: data leaves through
+    ``audit.exports.xlsx_response``, which records the export and answers with this."""
     response = HttpResponse(
         workbook_bytes(title=title, headers=headers, rows=rows), content_type=XLSX
-    )
-    record_event(
-        event,
-        request=request,
-        obj=obj,
-        detail={
-            "file": filename,
-            "rows": len(rows),
-            "filters": query_filters(request),
-            **(detail or {}),
-        },
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

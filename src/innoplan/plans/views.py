@@ -349,7 +349,7 @@ def task_edit(request, pk: int):
 
 def indicator_records(request, pk: int):
     """The registry records a measured figure counted on its date, on a page and in Excel."""
-    from innoplan.core.excel import xlsx_response
+    from innoplan.audit.exports import xlsx_response
     from innoplan.metrics.selectors import metric_table
 
     indicator = _visible_indicator(request, pk)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from innoplan.audit.exports import xlsx_response
 from innoplan.core.audit import audit_rows
-from innoplan.core.excel import xlsx_response
 from innoplan.registry import filters, selectors, services, tables
 from innoplan.registry.models import (
     Base,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from innoplan.accounts.models import Department
-from innoplan.core.excel import xlsx_response
+from innoplan.audit.exports import xlsx_response
 from innoplan.core.http import as_of_from
 from innoplan.plans.selectors import current_plan
 from innoplan.supervision import selectors, services
