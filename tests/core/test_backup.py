@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import subprocess
+import sys
 import tarfile
 from datetime import date
 from decimal import Decimal
@@ -208,6 +212,14 @@ def test_a_damaged_dump_is_refused(archive, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_backup_of_format_1_without_media_checksums_still_restores(archive, tmp_path):
+    older = rewritten(archive, tmp_path / "format-1.tar", format_version=1, media_sha256={})
+    out = io.StringIO()
+    call_command("restore", str(older), "--yes", stdout=out)
+    assert "Restored" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_restoring_asks_for_confirmation(archive):
     before = every_table()
     with pytest.raises(CommandError, match="--yes"):
@@ -224,3 +236,116 @@ def test_the_archive_holds_no_key(archive, settings):
     for secret in (settings.INNOPLAN_FIELD_KEY, settings.INNOPLAN_AUDIT_KEY, settings.SECRET_KEY):
         assert secret.encode() not in content
     assert phone_number(700).encode() not in content  # identifiers stay encrypted
+
+
+# --- truncated and corrupt archives: a message, not a traceback ----------------------------------
+
+
+def truncated(archive: Path, target: Path) -> Path:
+    """The archive cut to half its size, as an interrupted copy leaves it."""
+    data = archive.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    return target
+
+
+def garbled(member: str):
+    """The archive with garbage in the middle of the entry ``member`` (``media`` for the last
+    media file), as a bad disk or transfer leaves it."""
+
+    def damage(archive: Path, target: Path) -> Path:
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+            found = members[-1] if member == "media" else tar.getmember(member)
+        data = bytearray(archive.read_bytes())
+        middle = found.offset_data + found.size // 2
+        data[middle : middle + 16] = b"\xff" * 16
+        target.write_bytes(bytes(data))
+        return target
+
+    return damage
+
+
+def broken_header(archive: Path, target: Path) -> Path:
+    """The archive with garbage where its last entry's header is: tarfile alone would take
+    that for the end of the archive."""
+    with tarfile.open(archive) as tar:
+        offset = tar.getmembers()[-1].offset
+    data = bytearray(archive.read_bytes())
+    data[offset : offset + 512] = bytes(range(256)) * 2
+    target.write_bytes(bytes(data))
+    return target
+
+
+def cut_between_entries(archive: Path, target: Path) -> Path:
+    """The archive cut just before its last entry: every entry read is whole."""
+    with tarfile.open(archive) as tar:
+        offset = tar.getmembers()[-1].offset
+    target.write_bytes(archive.read_bytes()[:offset])
+    return target
+
+
+def garbage(archive: Path, target: Path) -> Path:
+    """No archive at all: bytes that are nothing."""
+    target.write_bytes(bytes(range(256)) * 64)
+    return target
+
+
+DUMP = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}[connection.vendor]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (truncated, r" is truncated: the archive ends before its last entry"),
+        (cut_between_entries, r" is truncated: the archive ends before its last entry"),
+        (garbled(DUMP), r": the database dump is damaged \(checksum mismatch\)"),
+        (garbled("media"), r": the media file \S+\.pdf is damaged \(checksum mismatch\)"),
+        (broken_header, r" is damaged: there is no readable entry at byte \d+"),
+        (garbage, r" is not an innoplan backup \(not a tar archive\)"),
+    ],
+    ids=[
+        "truncated",
+        "cut-between-entries",
+        "garbled-dump",
+        "garbled-media",
+        "broken-header",
+        "garbage",
+    ],
+)
+def test_a_truncated_or_corrupt_archive_is_refused_with_a_message_naming_it(
+    archive, tmp_path, media_root, damage, what
+):
+    damaged = damage(archive, tmp_path / "damaged.tar")
+    files_before = media_files(media_root)
+    before = every_table()
+    with pytest.raises(CommandError) as error:
+        call_command("restore", str(damaged), "--yes", stdout=io.StringIO())
+    message = str(error.value)
+    assert re.match(re.escape(str(damaged)) + what, message), message
+    assert "Nothing was changed" in message
+    assert "\n" not in message.strip()
+    assert every_table() == before
+    assert media_files(media_root) == files_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_says_so_in_one_line_and_exits_non_zero(archive, tmp_path):
+    damaged = truncated(archive, tmp_path / "half.tar")
+    result = subprocess.run(
+        [sys.executable, "-m", "innoplan.cli", "restore", str(damaged), "--yes"],
+        capture_output=True,
+        text=True,
+        # A throwaway installation: were the archive taken, nothing real would be replaced.
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "innoplan.settings",
+            "INNOPLAN_VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'innoplan.sqlite3'}",
+        },
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(damaged) in lines[0], result.stderr

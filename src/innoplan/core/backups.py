@@ -4,7 +4,7 @@ A backup is a tar archive holding:
 
 - ``manifest.json``: what the archive is (format and version), when it was made, from which
   database engine and database, by which versions of innoplan and Django, the migrations the
-  database had, the dump's SHA-256 and the number of media files;
+  database had, the SHA-256 of the dump and of each media file (since format 2);
 - the database dump: ``database.sqlite3`` (SQLite's online backup API, a consistent copy taken
   while the server runs, never a file copy) or ``database.pgdump`` (``pg_dump`` custom format);
 - ``media/…``: every file under ``MEDIA_ROOT`` (attachments of reported figures, uploaded import
@@ -16,8 +16,10 @@ encrypted; a stolen archive without the field key reveals no ID number or phone.
 backed up separately, in another place: a restored database without its field key has lost
 every ID number and phone, and one without its audit key fails ``innoplan audit verify``.
 
-A restore checks the whole archive (format, engine, migrations, checksum) before it touches
-anything; a refused archive changes nothing.
+A restore checks the whole archive (that it is a whole, readable tar archive, then format,
+engine, migrations, checksum) before it touches anything; a refused archive changes nothing.
+An archive cut short (an interrupted copy) or with garbage in it is refused with one message
+naming the file and what is wrong, never a traceback.
 """
 
 from __future__ import annotations
@@ -43,11 +45,14 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 FORMAT = "innoplan-backup"
-FORMAT_VERSION = 1
+# 2: each media file's SHA-256 in the manifest (format 1 archives are still read).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 MEDIA_DIR = "media"
 CHUNK = 1 << 20
+# tarfile ends an archive with two zero blocks: an archive without them was cut short.
+END_OF_ARCHIVE = bytes(2 * tarfile.BLOCKSIZE)
 
 
 class BackupError(Exception):
@@ -71,6 +76,7 @@ class Manifest:
     dump_bytes: int
     media_files: int = 0
     media: list[str] = field(default_factory=list)
+    media_sha256: dict[str, str] = field(default_factory=dict)
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -234,6 +240,7 @@ def backup_create(path: Path, *, using: str = "default") -> Manifest:
             dump_bytes=dump.stat().st_size,
             media_files=len(media),
             media=[p.relative_to(media_root).as_posix() for p in media],
+            media_sha256={p.relative_to(media_root).as_posix(): _sha256(p) for p in media},
         )
         archive = Path(work) / "archive.tar"
         descriptor = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -258,6 +265,50 @@ def _known_migrations() -> set[tuple[str, str]]:
     return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
 
 
+class _Truncated(Exception):
+    """The archive ends before tarfile's end marker."""
+
+
+class _BadHeader(Exception):
+    """Where tarfile stopped reading is neither an entry nor the end marker."""
+
+    def __init__(self, offset: int):
+        super().__init__(f"no readable entry at byte {offset}")
+        self.offset = offset
+
+
+def _unreadable(path: Path, error: BaseException) -> BackupError:
+    """What is wrong with an archive that cannot be read, for the operator: cut short (an
+    interrupted copy, a full disk), damaged, or not readable at all."""
+    if isinstance(error, _Truncated | EOFError) or "unexpected end of data" in str(error):
+        return BackupError(
+            f"{path} is truncated: the archive ends before its last entry (an interrupted copy "
+            "or a full disk?); copy the backup again"
+        )
+    if isinstance(error, _BadHeader):
+        return BackupError(
+            f"{path} is damaged: there is no readable entry at byte {error.offset} (garbage in "
+            "the archive); use another copy of the backup"
+        )
+    if isinstance(error, tarfile.TarError):
+        return BackupError(f"{path} is damaged: it cannot be read as a tar archive ({error})")
+    reason = getattr(error, "strerror", None) or str(error)
+    return BackupError(f"{path} cannot be read: {reason}")
+
+
+def _members(tar: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
+    """Every entry of the archive, which must run to tarfile's end marker. tarfile itself
+    takes an archive that stops short, or a garbled header, for the end of the archive."""
+    members = {m.name: m for m in tar.getmembers()}
+    tar.fileobj.seek(tar.offset)
+    tail = tar.fileobj.read(len(END_OF_ARCHIVE))
+    if len(tail) < len(END_OF_ARCHIVE):
+        raise _Truncated
+    if tail != END_OF_ARCHIVE:
+        raise _BadHeader(tar.offset)
+    return members
+
+
 def _safe_member(name: str) -> bool:
     pure = PurePosixPath(name)
     return not pure.is_absolute() and ".." not in pure.parts and name == pure.as_posix()
@@ -270,46 +321,12 @@ def backup_inspect(path: Path, *, using: str = "default") -> Manifest:
     connection = connections[using]
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
-    if not tarfile.is_tarfile(path):
-        raise BackupError(f"{path} is not an innoplan backup (not a tar archive)")
-    with tarfile.open(path, mode="r:") as tar:
-        try:
-            raw = tar.extractfile(MANIFEST)
-        except KeyError:
-            raw = None
-        if raw is None:
-            raise BackupError(f"{path} is not an innoplan backup (no {MANIFEST})")
-        try:
-            data = json.loads(raw.read().decode("utf-8"))
-            if data.get("format") != FORMAT:
-                raise ValueError
-            version = int(data.get("format_version", 0))
-        except (ValueError, TypeError, AttributeError):
-            raise BackupError(f"{path} is not an innoplan backup (unreadable manifest)") from None
-        if version > FORMAT_VERSION:
-            raise BackupError(
-                f"{path} was written in backup format {version}; this version of innoplan "
-                f"reads up to format {FORMAT_VERSION}"
-            )
-        try:
-            manifest = Manifest(**data)
-        except TypeError:
-            raise BackupError(f"{path} is not an innoplan backup (unreadable manifest)") from None
-        members = {m.name: m for m in tar.getmembers()}
-        unsafe = [n for n, m in members.items() if not _safe_member(n) or not m.isfile()]
-        if unsafe:
-            raise BackupError(f"{path} holds entries a backup never has: {unsafe[:3]}")
-        if manifest.dump not in members or manifest.dump != DUMP_NAMES.get(manifest.engine):
-            raise BackupError(f"{path} lacks its database dump")
-        digest = hashlib.sha256()
-        dump = tar.extractfile(members[manifest.dump])
-        while block := dump.read(CHUNK):
-            digest.update(block)
-        if digest.hexdigest() != manifest.dump_sha256:
-            raise BackupError(f"{path}: the database dump is damaged (checksum mismatch)")
-        missing = [n for n in manifest.media if f"{MEDIA_DIR}/{n}" not in members]
-        if missing:
-            raise BackupError(f"{path}: media files named in the manifest are missing")
+    try:
+        if not tarfile.is_tarfile(path):
+            raise BackupError(f"{path} is not an innoplan backup (not a tar archive)")
+        manifest = _inspect_archive(path)
+    except (tarfile.TarError, EOFError, OSError, _Truncated, _BadHeader) as error:
+        raise _unreadable(path, error) from None
     engine = _engine(connection)
     if manifest.engine != engine:
         raise BackupError(
@@ -331,6 +348,54 @@ def backup_inspect(path: Path, *, using: str = "default") -> Manifest:
     return manifest
 
 
+def _inspect_archive(path: Path) -> Manifest:
+    """The manifest, once every entry has been read and the dump's checksum matches."""
+    with tarfile.open(path, mode="r:") as tar:
+        members = _members(tar)
+        raw = tar.extractfile(members[MANIFEST]) if MANIFEST in members else None
+        if raw is None:
+            raise BackupError(f"{path} is not an innoplan backup (no {MANIFEST})")
+        try:
+            data = json.loads(raw.read().decode("utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError
+            version = int(data.get("format_version", 0))
+        except (ValueError, TypeError, AttributeError):
+            raise BackupError(f"{path} is not an innoplan backup (unreadable manifest)") from None
+        if version > FORMAT_VERSION:
+            raise BackupError(
+                f"{path} was written in backup format {version}; this version of innoplan "
+                f"reads up to format {FORMAT_VERSION}"
+            )
+        try:
+            manifest = Manifest(**data)
+        except TypeError:
+            raise BackupError(f"{path} is not an innoplan backup (unreadable manifest)") from None
+        unsafe = [n for n, m in members.items() if not _safe_member(n) or not m.isfile()]
+        if unsafe:
+            raise BackupError(f"{path} holds entries a backup never has: {unsafe[:3]}")
+        if manifest.dump not in members or manifest.dump != DUMP_NAMES.get(manifest.engine):
+            raise BackupError(f"{path} lacks its database dump")
+        if _member_sha256(tar, members[manifest.dump]) != manifest.dump_sha256:
+            raise BackupError(f"{path}: the database dump is damaged (checksum mismatch)")
+        missing = [n for n in manifest.media if f"{MEDIA_DIR}/{n}" not in members]
+        if missing:
+            raise BackupError(f"{path}: media files named in the manifest are missing")
+        for name, expected in manifest.media_sha256.items():
+            member = members.get(f"{MEDIA_DIR}/{name}")
+            if member is None or _member_sha256(tar, member) != expected:
+                raise BackupError(f"{path}: the media file {name} is damaged (checksum mismatch)")
+    return manifest
+
+
+def _member_sha256(tar: tarfile.TarFile, member: tarfile.TarInfo) -> str:
+    digest = hashlib.sha256()
+    content = tar.extractfile(member)
+    while block := content.read(CHUNK):
+        digest.update(block)
+    return digest.hexdigest()
+
+
 def pending_migrations(manifest: Manifest) -> list[str]:
     """Migrations of this code that the backup's database had not applied (it is older):
     ``innoplan migrate`` applies them after the restore."""
@@ -349,8 +414,15 @@ def backup_restore(path: Path, *, using: str = "default") -> Manifest:
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".innoplan-restore-") as work:
         work = Path(work)
-        with tarfile.open(path, mode="r:") as tar:
-            tar.extractall(work, filter="data")
+        try:
+            with tarfile.open(path, mode="r:") as tar:
+                tar.extractall(work, filter="data")
+        except (tarfile.TarError, EOFError) as error:  # changed since it was inspected
+            raise _unreadable(path, error) from None
+        except OSError as error:
+            raise BackupError(
+                f"{path} could not be unpacked into {work.parent}: {error.strerror or error}"
+            ) from None
         dump = work / manifest.dump
         if _sha256(dump) != manifest.dump_sha256:  # the file changed since it was inspected
             raise BackupError(f"{path}: the database dump is damaged (checksum mismatch)")
