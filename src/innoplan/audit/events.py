@@ -32,6 +32,8 @@ class Event(models.TextChoices):
     AUDIT_PURGE = "audit.purge", _("Audit trail purged")
     MILESTONE_OVERDUE = "milestone.overdue", _("Milestone overdue")
     NOTICE_ANSWER = "notice.answer", _("Notice answered")
+    # A refused permission check, or a 403/404 answered to a signed-in user.
+    ACCESS_DENIED = "access.denied", _("Access denied")
 
 
 class Outcome(models.TextChoices):
@@ -67,3 +69,4 @@ AUDIT_EXPORT = Event.AUDIT_EXPORT.value
 AUDIT_PURGE = Event.AUDIT_PURGE.value
 MILESTONE_OVERDUE = Event.MILESTONE_OVERDUE.value
 NOTICE_ANSWER = Event.NOTICE_ANSWER.value
+ACCESS_DENIED = Event.ACCESS_DENIED.value

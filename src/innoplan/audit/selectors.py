@@ -1,15 +1,15 @@
 """Reading the audit trail, for the audit administrator only."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+
+from innoplan.accounts.permissions import authorise
 
 from .models import AuditEvent
 
 
 def audit_events(user) -> QuerySet[AuditEvent]:
     """Every record, newest first; only for one who may read the trail."""
-    if not user.has_perm("audit.view_trail"):
-        raise PermissionDenied
+    authorise(user, "audit.view_trail")
     return AuditEvent.objects.order_by("-id")
 
 

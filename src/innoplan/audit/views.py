@@ -2,12 +2,13 @@
 
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from innoplan.accounts.permissions import authorise, requires
 
 from . import selectors
 from .events import Event
@@ -17,11 +18,6 @@ from .models import AuditEvent
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
-
-
-def _require_auditor(request) -> None:
-    if not request.user.has_perm("audit.view_trail"):
-        raise PermissionDenied
 
 
 def _export_row(record: AuditEvent) -> list:
@@ -41,13 +37,12 @@ def _export_row(record: AuditEvent) -> list:
 
 
 @require_GET
+@requires("audit.view_trail")
 def event_list(request):
-    _require_auditor(request)
     filterset = AuditEventFilterSet(request.GET, queryset=selectors.audit_events(request.user))
     records = filterset.qs
     if request.GET.get("format") == "xlsx":
-        if not request.user.has_perm("audit.export_trail"):
-            raise PermissionDenied
+        authorise(request.user, "audit.export_trail")
         headers = [
             _("Sequence"),
             _("Time"),
@@ -89,8 +84,8 @@ def event_list(request):
 
 
 @require_GET
+@requires("audit.view_trail")
 def event_detail(request, pk: int):
-    _require_auditor(request)
     record = get_object_or_404(selectors.audit_events(request.user), pk=pk)
     return render(
         request,

@@ -1,9 +1,9 @@
 """The 作战图: every target of the plan on one page, as of a date, then the key tasks."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from innoplan.accounts import selectors as account_selectors
+from innoplan.accounts.permissions import authorise
 from innoplan.core.http import as_of_from
 from innoplan.plans import selectors
 
@@ -21,10 +21,11 @@ def _sparklines(figures) -> dict[int, dict]:
 
 def home(request):
     if not request.user.has_perm("plans.view_dashboard"):
+        # The administrators, and an account without a role yet, start elsewhere.
         start = account_selectors.start_page(request.user)
         if start != request.path:
             return redirect(start)
-        raise PermissionDenied
+    authorise(request.user, "plans.view_dashboard")
     as_of, as_of_error = as_of_from(request)
     plan = selectors.current_plan()
     context = {

@@ -8,3 +8,11 @@ from innoplan.accounts.rules import is_business_user
 # The plan owner, department reporters and leaders are told about the plan's work; the three
 # administrators (三员) are not, and have no inbox.
 rules.add_perm("notifications.view_inbox", is_business_user)
+
+
+@rules.predicate
+def is_recipient(user, notification):
+    return notification is not None and notification.recipient_id == user.pk
+
+
+rules.add_perm("notifications.read_notification", is_business_user & is_recipient)

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from innoplan.accounts.permissions import authorise
 from innoplan.notifications.choices import Channel, DeliveryStatus
 from innoplan.notifications.models import Delivery, Notification
 
@@ -354,8 +354,12 @@ def _digest_payload(items: list[Notification], day: date) -> dict:
 
 def notification_read(*, notification: Notification, actor) -> Notification:
     """Mark the actor's own notification read (once: the first reading time stays)."""
-    if notification.recipient_id != actor.pk:
-        raise PermissionDenied(_("This notification is not yours."))
+    authorise(
+        actor,
+        "notifications.read_notification",
+        notification,
+        message=_("This notification is not yours."),
+    )
     if notification.read_at is None:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)

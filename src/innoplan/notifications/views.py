@@ -4,26 +4,21 @@ Each person reaches only their own: another's notification is a 404, as if it di
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from innoplan.accounts.permissions import requires
 from innoplan.notifications import selectors, services
 
 PER_PAGE = 30
 
 
-def _require_inbox(request) -> None:
-    if not request.user.has_perm("notifications.view_inbox"):
-        raise PermissionDenied
-
-
 @require_GET
+@requires("notifications.view_inbox")
 def inbox(request):
-    _require_inbox(request)
     page = Paginator(selectors.inbox(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -33,9 +28,9 @@ def inbox(request):
 
 
 @require_POST
+@requires("notifications.view_inbox")
 def read(request, pk: int):
     """Mark one notification read, then open what it is about (a path of this site only)."""
-    _require_inbox(request)
     notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
     services.notification_read(notification=notification, actor=request.user)
     if notification.link and url_has_allowed_host_and_scheme(
@@ -46,8 +41,8 @@ def read(request, pk: int):
 
 
 @require_POST
+@requires("notifications.view_inbox")
 def read_all(request):
-    _require_inbox(request)
     count = services.notifications_read_all(actor=request.user)
     if count:
         messages.success(

@@ -3,12 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
+from innoplan.accounts.permissions import authorise
 from innoplan.plans import selectors
 
 router = Router(tags=["plans"])
@@ -78,8 +78,7 @@ def _out(figure: selectors.Figure) -> FigureOut:
 )
 def figures(request, as_of: date | None = None):
     """Values in base units (元, 家). Reporters get their department's indicators only."""
-    if not request.user.has_perm("plans.view_dashboard"):
-        raise PermissionDenied
+    authorise(request.user, "plans.view_dashboard")
     plan = selectors.current_plan()
     if plan is None:
         return []
@@ -96,8 +95,7 @@ def figures(request, as_of: date | None = None):
     summary="One target's figure",
 )
 def figure(request, indicator_id: int, as_of: date | None = None):
-    if not request.user.has_perm("plans.view_dashboard"):
-        raise PermissionDenied
+    authorise(request.user, "plans.view_dashboard")
     plan = selectors.current_plan()
     if plan is None:
         raise Http404
@@ -105,8 +103,7 @@ def figure(request, indicator_id: int, as_of: date | None = None):
         request.user, selectors.indicators_with_targets(plan)
     )
     indicator = get_object_or_404(indicators, pk=indicator_id)
-    if not request.user.has_perm("plans.view_indicator", indicator):
-        raise PermissionDenied
+    authorise(request.user, "plans.view_indicator", indicator)
     return _out(
         selectors.indicator_figure(indicator=indicator, as_of=as_of or timezone.localdate())
     )

@@ -30,3 +30,5 @@ rules.add_perm(
 rules.add_perm("plans.review_value", is_plan_owner)
 rules.add_perm("plans.manage_plan", is_plan_owner)
 rules.add_perm("plans.view_reports_list", is_plan_owner | is_reporter)
+# A department's own list of indicators to report and figures reported ("my reports").
+rules.add_perm("plans.view_department_reports", is_reporter)

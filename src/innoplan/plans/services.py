@@ -11,12 +11,13 @@ from pathlib import Path
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innoplan.accounts.permissions import authorise
 from innoplan.core.uploads import check_attachment
 from innoplan.plans.choices import AssignmentRole, PeriodKind, ReviewStatus
 from innoplan.plans.ingest.schema import PlanDocument, TargetSpec
@@ -282,11 +283,13 @@ def reported_value_submit(
     attachment: UploadedFile | None = None,
 ) -> ReportedValue:
     """A department reports a figure for one of its indicators; it waits for review."""
-    if not actor.has_perm("plans.report_value", indicator):
-        raise PermissionDenied(
-            _("Only the department assigned to “%(indicator)s” reports it.")
-            % {"indicator": indicator.name}
-        )
+    authorise(
+        actor,
+        "plans.report_value",
+        indicator,
+        message=_("Only the department assigned to “%(indicator)s” reports it.")
+        % {"indicator": indicator.name},
+    )
     if indicator.metric_key:
         raise ValidationError(
             _("“%(indicator)s” is counted from the registry; it takes no reported figures.")
@@ -347,8 +350,12 @@ def reported_value_submit(
 def _review(
     *, value: ReportedValue, actor, status: str, reason: str, version: int | None
 ) -> ReportedValue:
-    if not actor.has_perm("plans.review_value", value):
-        raise PermissionDenied(_("Only the plan owner reviews reported figures."))
+    authorise(
+        actor,
+        "plans.review_value",
+        value,
+        message=_("Only the plan owner reviews reported figures."),
+    )
     # Lock the row so that two reviewers at once cannot both act on a pending figure.
     locked = ReportedValue.objects.select_for_update().get(pk=value.pk)
     if locked.status != ReviewStatus.PENDING:
@@ -414,8 +421,7 @@ def indicator_update(
     """The plan owner edits an indicator's definition, reporting department or baseline.
     ``version`` is the one the form was loaded at: an indicator changed since is refused, so
     that one person's edit never silently overwrites another's."""
-    if not actor.has_perm("plans.manage_plan"):
-        raise PermissionDenied(_("Only the plan owner edits indicators."))
+    authorise(actor, "plans.manage_plan", message=_("Only the plan owner edits indicators."))
     unknown = set(changes) - set(INDICATOR_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -441,8 +447,7 @@ def task_assignments_set(
 ) -> None:
     """The plan owner sets which departments lead a task and which co-operate. ``version``
     is the task's when the form was loaded: assignments changed since are not overwritten."""
-    if not actor.has_perm("plans.manage_plan"):
-        raise PermissionDenied(_("Only the plan owner assigns tasks."))
+    authorise(actor, "plans.manage_plan", message=_("Only the plan owner assigns tasks."))
     lead, cooperating = list(lead), list(cooperating)
     if not lead:
         raise ValidationError({"lead": _("A task needs at least one lead department.")})

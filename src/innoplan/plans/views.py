@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innoplan.accounts.permissions import authorise, requires
 from innoplan.core.audit import audit_rows
 from innoplan.core.forms import add_service_error
 from innoplan.core.http import as_of_from
@@ -35,15 +36,10 @@ from innoplan.plans.templatetags.plan_display import period_label
 REPORTS_PER_PAGE = 50
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _visible_indicator(request, pk: int) -> Indicator:
     """The indicator if the user may see it: 403 without a plan role, 404 when it is another
     department's."""
-    _require(request, "plans.view_dashboard")
+    authorise(request.user, "plans.view_dashboard")
     queryset = Indicator.objects.select_related(
         "plan", "goal_group", "task", "department"
     ).prefetch_related("targets")
@@ -99,7 +95,7 @@ def _chart_data(figure: selectors.Figure, year_rows) -> dict:
 
 def indicator_detail(request, pk: int):
     indicator = _visible_indicator(request, pk)
-    _require(request, "plans.view_indicator", indicator)
+    authorise(request.user, "plans.view_indicator", indicator)
     as_of, as_of_error = as_of_from(request)
     figure = selectors.indicator_figure(indicator=indicator, as_of=as_of)
     year_rows = selectors.year_targets(figure)
@@ -124,8 +120,8 @@ def indicator_detail(request, pk: int):
     )
 
 
+@requires("plans.manage_plan")
 def indicator_edit(request, pk: int):
-    _require(request, "plans.manage_plan")
     indicator = _visible_indicator(request, pk)
     factor_unit = (indicator.unit, indicator.display_unit)
     if request.method == "POST":
@@ -182,7 +178,7 @@ def _last_month(today: date) -> str:
 
 def report_create(request, pk: int):
     indicator = _visible_indicator(request, pk)
-    _require(request, "plans.report_value", indicator)
+    authorise(request.user, "plans.report_value", indicator)
     if request.method == "POST":
         form = ReportedValueForm(request.POST, request.FILES, indicator=indicator)
         if form.is_valid():
@@ -213,9 +209,8 @@ def report_create(request, pk: int):
     )
 
 
+@requires("plans.view_department_reports")
 def my_reports(request):
-    if not request.user.is_reporter:
-        raise PermissionDenied
     plan = selectors.current_plan()
     indicators = (
         selectors.restrict_indicators(request.user, plan.indicators.all())
@@ -235,8 +230,8 @@ def my_reports(request):
     )
 
 
+@requires("plans.review_value")
 def review_list(request):
-    _require(request, "plans.review_value")
     return render(
         request,
         "plans/review_list.html",
@@ -245,8 +240,8 @@ def review_list(request):
 
 
 @require_POST
+@requires("plans.review_value")
 def report_review(request, pk: int):
-    _require(request, "plans.review_value")
     value = get_object_or_404(
         selectors.restrict_reported_values(request.user).select_related(
             "indicator", "indicator__department", "submitted_by"
@@ -298,11 +293,11 @@ def report_review(request, pk: int):
 
 def report_attachment(request, pk: int):
     """The attachment of a reported figure, to those who may see the figure."""
-    _require(request, "plans.view_dashboard")
+    authorise(request.user, "plans.view_dashboard")
     value = get_object_or_404(
         selectors.restrict_reported_values(request.user).select_related("indicator"), pk=pk
     )
-    _require(request, "plans.view_reported_value", value)
+    authorise(request.user, "plans.view_reported_value", value)
     if not value.attachment:
         raise Http404
     return FileResponse(
@@ -312,8 +307,8 @@ def report_attachment(request, pk: int):
     )
 
 
+@requires("plans.manage_plan")
 def task_edit(request, pk: int):
-    _require(request, "plans.manage_plan")
     task = get_object_or_404(
         Task.objects.select_related("plan", "section").prefetch_related("assignments__department"),
         pk=pk,
@@ -353,7 +348,7 @@ def indicator_records(request, pk: int):
     from innoplan.metrics.selectors import metric_table
 
     indicator = _visible_indicator(request, pk)
-    _require(request, "plans.view_indicator", indicator)
+    authorise(request.user, "plans.view_indicator", indicator)
     if not indicator.metric_key:
         raise Http404
     as_of, as_of_error = as_of_from(request)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from innoplan.accounts.permissions import authorise
 from innoplan.plans.models import Plan
 from innoplan.reports import tasks
 from innoplan.reports.choices import ReportKind
@@ -28,8 +28,11 @@ def report_job_request(
 ) -> ReportJob:
     """Queue a quarterly report for ``quarter`` or a supervision circular as of ``as_of``;
     the job and its queue entry are written together or not at all."""
-    if not actor.has_perm("reports.request_report"):
-        raise PermissionDenied(_("Only the plan owner and the district leaders ask for reports."))
+    authorise(
+        actor,
+        "reports.request_report",
+        message=_("Only the plan owner and the district leaders ask for reports."),
+    )
     if kind == ReportKind.QUARTERLY:
         if quarter is None:
             raise ValueError("a quarterly report needs its quarter")

@@ -6,13 +6,13 @@ the plan owner (``reports.download_report``), anyone else gets 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from innoplan.accounts.permissions import authorise, requires
 from innoplan.audit.events import Event
 from innoplan.audit.services import record_event
 from innoplan.plans.selectors import current_plan
@@ -21,11 +21,6 @@ from innoplan.reports.choices import ReportKind
 from innoplan.reports.documents import DOCX
 from innoplan.reports.forms import CircularForm, QuarterlyReportForm
 from innoplan.reports.models import ReportJob
-
-
-def _require_reports(request) -> None:
-    if not request.user.has_perm("reports.request_report"):
-        raise PermissionDenied
 
 
 def _plan_or_404():
@@ -51,17 +46,17 @@ def _page(request, plan, *, quarterly=None, circular=None, status=200):
 
 
 @require_GET
+@requires("reports.request_report")
 def index(request):
     """The two request forms and the user's recent reports."""
-    _require_reports(request)
     return _page(request, _plan_or_404())
 
 
 @require_POST
+@requires("reports.request_report")
 def request_report(request):
     """Queue the report the form names (``kind``) and go back to the list, where it is
     followed until it is ready."""
-    _require_reports(request)
     plan = _plan_or_404()
     today = timezone.localdate()
     kind = request.POST.get("kind")
@@ -88,7 +83,7 @@ def request_report(request):
 
 
 def _job(request, pk: int) -> ReportJob:
-    _require_reports(request)
+    authorise(request.user, "reports.request_report")
     job = get_object_or_404(
         selectors.restrict_report_jobs(request.user).select_related("created_by"), pk=pk
     )

@@ -15,7 +15,7 @@ from datetime import date
 from uuid import uuid4
 
 from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innoplan.accounts.models import Department
+from innoplan.accounts.permissions import authorise
 from innoplan.core.uploads import check_attachment, extension_of
 from innoplan.plans.models import Plan, Task
 from innoplan.plans.services import stale_record_error
@@ -51,11 +52,6 @@ def _lock(model, pk: int, version: int | None):
     return locked
 
 
-def _require(actor, perm: str, obj=None, message: str = "") -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(message or _("You may not do this."))
-
-
 # --- planning --------------------------------------------------------------------------------
 
 
@@ -69,7 +65,7 @@ def policy_update(
     version: int | None = None,
 ) -> SupervisionPolicy:
     """The plan owner sets the escalation ladder's days."""
-    _require(actor, "supervision.manage_milestones", message=_("Only the plan owner sets it."))
+    authorise(actor, "supervision.manage_milestones", message=_("Only the plan owner sets it."))
     policy, _created = SupervisionPolicy.objects.get_or_create(plan=plan)
     policy = _lock(SupervisionPolicy, policy.pk, version)
     policy.remind_days_before = remind_days_before
@@ -91,7 +87,7 @@ def project_create(
     description: str = "",
     actor,
 ) -> Project:
-    _require(actor, "supervision.manage_milestones", message=_("Only the plan owner plans it."))
+    authorise(actor, "supervision.manage_milestones", message=_("Only the plan owner plans it."))
     project = Project(
         task=task,
         name=name.strip(),
@@ -124,7 +120,7 @@ def milestone_create(
     actor,
 ) -> Milestone:
     """The plan owner adds a dated step to a key task (or to one of its projects)."""
-    _require(actor, "supervision.manage_milestones", message=_("Only the plan owner plans it."))
+    authorise(actor, "supervision.manage_milestones", message=_("Only the plan owner plans it."))
     if project is not None and project.task_id != task.pk:
         raise ValidationError({"project": _("The project belongs to another task.")})
     milestone = Milestone(
@@ -160,7 +156,7 @@ def milestone_change(
 ) -> Milestone:
     """The plan owner changes a milestone's plan: title, due date, departments. Notices
     already raised stay as they were; the next run of the job follows the new dates."""
-    _require(actor, "supervision.manage_milestones", message=_("Only the plan owner plans it."))
+    authorise(actor, "supervision.manage_milestones", message=_("Only the plan owner plans it."))
     locked = _lock(Milestone, milestone.pk, version)
     if project is not None and project.task_id != locked.task_id:
         raise ValidationError({"project": _("The project belongs to another task.")})
@@ -226,11 +222,11 @@ def progress_post(
     """The lead department reports progress, or reports the milestone done for the plan
     owner to accept. Evidence files are checked (type, size, content) before anything is
     written."""
-    _require(
+    authorise(
         actor,
         "supervision.post_progress",
         milestone,
-        _("Only the lead department reports progress on this milestone."),
+        message=_("Only the lead department reports progress on this milestone."),
     )
     narrative = narrative.strip()
     if not narrative:
@@ -289,7 +285,7 @@ def _lock_pending(update: ProgressUpdate) -> tuple[ProgressUpdate, Milestone]:
 def progress_accept(*, update: ProgressUpdate, actor, reason: str = "") -> ProgressUpdate:
     """The plan owner accepts a completion: the milestone is done as of the day the
     department reported it."""
-    _require(actor, "supervision.review_progress", message=_("Only the plan owner accepts it."))
+    authorise(actor, "supervision.review_progress", message=_("Only the plan owner accepts it."))
     locked, milestone = _lock_pending(update)
     locked.review = Review.ACCEPTED
     locked.reviewed_by = actor
@@ -312,7 +308,7 @@ def progress_accept(*, update: ProgressUpdate, actor, reason: str = "") -> Progr
 def progress_return(*, update: ProgressUpdate, actor, reason: str) -> ProgressUpdate:
     """The plan owner sends a completion back with a reason; the milestone is in progress
     again, and the department is told at once."""
-    _require(actor, "supervision.review_progress", message=_("Only the plan owner reviews it."))
+    authorise(actor, "supervision.review_progress", message=_("Only the plan owner reviews it."))
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why it is sent back.")})
@@ -339,11 +335,11 @@ def progress_return(*, update: ProgressUpdate, actor, reason: str) -> ProgressUp
 def notice_answer(*, notice: Notice, actor, reason: str, new_date: date | None) -> Notice:
     """The department answers a 督办 or 通报: why it is late and by when it will be done. The
     new date becomes the milestone's promised date; the due date stays the plan's."""
-    _require(
+    authorise(
         actor,
         "supervision.answer_notice",
         notice,
-        _("Only the department the notice was sent to answers it."),
+        message=_("Only the department the notice was sent to answers it."),
     )
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
     if not locked.needs_answer:

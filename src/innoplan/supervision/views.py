@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from innoplan.accounts.models import Department
+from innoplan.accounts.permissions import authorise, requires
 from innoplan.audit.exports import xlsx_response
 from innoplan.core.http import as_of_from
 from innoplan.plans.selectors import current_plan
@@ -46,11 +47,6 @@ PER_PAGE = 50
 # Where the services' errors go on the forms (service argument -> form field).
 PROGRESS_FIELDS = {"files": "evidence"}
 ANSWER_FIELDS = {"new_date": "new_date", "reason": "reason"}
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _plan_or_404():
@@ -125,10 +121,10 @@ def _scoreboard_lines(plan, as_of: date) -> list[dict]:
     ]
 
 
+@requires("supervision.view_supervision")
 def battle_map(request):
     """作战图: the key tasks by section, their milestones on a date axis coloured by their
     state on ``as_of``, a legend with the counts, and the department scoreboard."""
-    _require(request, "supervision.view_supervision")
     as_of, as_of_error = as_of_from(request)
     plan = current_plan()
     context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
@@ -169,9 +165,9 @@ def battle_map(request):
     return render(request, "supervision/battle_map.html", context)
 
 
+@requires("supervision.view_supervision")
 def scoreboard(request):
     """The department scoreboard on its own: on-time rate, overdue count, days late."""
-    _require(request, "supervision.view_supervision")
     as_of, as_of_error = as_of_from(request)
     plan = _plan_or_404()
     return render(
@@ -189,10 +185,10 @@ def scoreboard(request):
 # --- a department's list ----------------------------------------------------------------------
 
 
+@requires("supervision.view_supervision")
 def my_list(request):
     """清单: for a department's reporter what is theirs on ``as_of``; for the plan owner (and,
     read-only, a leader) the completions waiting for acceptance and the unanswered notices."""
-    _require(request, "supervision.view_supervision")
     as_of, as_of_error = as_of_from(request)
     plan = _plan_or_404()
     context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
@@ -222,10 +218,10 @@ def restricted_notices(user, queryset=None):
 # --- milestones -------------------------------------------------------------------------------
 
 
+@requires("supervision.view_supervision")
 def milestone_list(request):
     """The milestones the user may see, through ``MilestoneFilterSet``: a page of the table,
     or ``?format=xlsx`` for every filtered milestone with the table's columns."""
-    _require(request, "supervision.view_supervision")
     plan = _plan_or_404()
     milestones = selectors.restrict_milestones(request.user, selectors.milestones_of(plan))
     filterset = MilestoneFilterSet(request.GET, queryset=milestones, plan=plan)
@@ -266,10 +262,10 @@ def milestone_list(request):
 def _visible_milestone(request, pk: int) -> Milestone:
     """The milestone if the user may see it: 403 without a supervision role, 404 when it is
     another department's."""
-    _require(request, "supervision.view_supervision")
+    authorise(request.user, "supervision.view_supervision")
     queryset = selectors.milestones_with_dates()
     milestone = get_object_or_404(selectors.restrict_milestones(request.user, queryset), pk=pk)
-    _require(request, "supervision.view_milestone", milestone)
+    authorise(request.user, "supervision.view_milestone", milestone)
     return milestone
 
 
@@ -310,7 +306,7 @@ def milestone_detail(request, pk: int):
     notices and answers; the lead department posts progress here (POST)."""
     milestone = _visible_milestone(request, pk)
     if request.method == "POST":
-        _require(request, "supervision.post_progress", milestone)
+        authorise(request.user, "supervision.post_progress", milestone)
         form = ProgressForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -339,9 +335,9 @@ def milestone_detail(request, pk: int):
 
 
 @require_POST
+@requires("supervision.review_progress")
 def progress_review(request, pk: int):
     """The plan owner accepts a completion, or sends it back with a reason."""
-    _require(request, "supervision.review_progress")
     update = get_object_or_404(
         ProgressUpdate.objects.filter(
             milestone__in=selectors.restrict_milestones(request.user)
@@ -373,17 +369,17 @@ def progress_review(request, pk: int):
     )
 
 
+@requires("supervision.view_supervision")
 def evidence_download(request, pk: int):
     """An evidence file, to those who may see its milestone, as an attachment with the type
     it was checked to be."""
-    _require(request, "supervision.view_supervision")
     evidence = get_object_or_404(
         Evidence.objects.filter(
             update__milestone__in=selectors.restrict_milestones(request.user)
         ).select_related("update__milestone"),
         pk=pk,
     )
-    _require(request, "supervision.view_milestone", evidence.update.milestone)
+    authorise(request.user, "supervision.view_milestone", evidence.update.milestone)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -407,8 +403,8 @@ def _milestone_arguments(data) -> dict:
     }
 
 
+@requires("supervision.manage_milestones")
 def milestone_create(request):
-    _require(request, "supervision.manage_milestones")
     plan = _plan_or_404()
     if request.method == "POST":
         form = MilestoneForm(request.POST, plan=plan)
@@ -440,8 +436,8 @@ def milestone_create(request):
     )
 
 
+@requires("supervision.manage_milestones")
 def milestone_edit(request, pk: int):
-    _require(request, "supervision.manage_milestones")
     milestone = _visible_milestone(request, pk)
     plan = milestone.task.plan
     if request.method == "POST":
@@ -487,9 +483,9 @@ def milestone_edit(request, pk: int):
     )
 
 
+@requires("supervision.view_supervision")
 def project_list(request):
     """The projects (项目) through which tasks are delivered, by task."""
-    _require(request, "supervision.view_supervision")
     plan = _plan_or_404()
     projects = (
         selectors.restrict_projects(request.user, Project.objects.filter(task__plan=plan))
@@ -507,8 +503,8 @@ def project_list(request):
     )
 
 
+@requires("supervision.manage_milestones")
 def project_create(request):
-    _require(request, "supervision.manage_milestones")
     plan = _plan_or_404()
     if request.method == "POST":
         form = ProjectForm(request.POST, plan=plan)
@@ -537,9 +533,9 @@ def project_create(request):
     )
 
 
+@requires("supervision.manage_milestones")
 def policy_edit(request):
     """The escalation ladder: days of the reminder before, and of the public notice after."""
-    _require(request, "supervision.manage_milestones")
     plan = _plan_or_404()
     policy = selectors.policy_for(plan)
     if request.method == "POST":
@@ -580,8 +576,8 @@ def policy_edit(request):
 # --- notices ----------------------------------------------------------------------------------
 
 
+@requires("supervision.view_supervision")
 def notice_list(request):
-    _require(request, "supervision.view_supervision")
     notices = restricted_notices(request.user, selectors.notices_with_context())
     filterset = NoticeFilterSet(request.GET, queryset=notices)
     table = NoticeTable(filterset.qs)
@@ -593,9 +589,9 @@ def notice_list(request):
     )
 
 
+@requires("supervision.view_supervision")
 def notice_detail(request, pk: int):
     """A notice; its department answers it here (reason and new date)."""
-    _require(request, "supervision.view_supervision")
     notice = get_object_or_404(
         restricted_notices(
             request.user,
@@ -603,7 +599,7 @@ def notice_detail(request, pk: int):
         ),
         pk=pk,
     )
-    _require(request, "supervision.view_notice", notice)
+    authorise(request.user, "supervision.view_notice", notice)
     can_answer = (
         request.user.has_perm("supervision.answer_notice", notice)
         and notice.needs_answer
@@ -612,7 +608,7 @@ def notice_detail(request, pk: int):
     status = 200
     form = NoticeAnswerForm() if can_answer else None
     if request.method == "POST":
-        _require(request, "supervision.answer_notice", notice)
+        authorise(request.user, "supervision.answer_notice", notice)
         form = NoticeAnswerForm(request.POST)
         if form.is_valid():
             try:
