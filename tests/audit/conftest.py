@@ -14,16 +14,19 @@ def _english(_default_language):
 
 @pytest.fixture
 def verify_output():
-    """``innoplan audit verify``: (exit status, its message)."""
+    """``innoplan audit verify``: (exit status, its message). The message is the verdict: the
+    error, or the first line printed; ``full=True`` gives everything printed, the error last."""
 
-    def run() -> tuple[int, str]:
+    def run(*, full: bool = False) -> tuple[int, str]:
         from io import StringIO
 
         out = StringIO()
         try:
             call_command("audit", "verify", stdout=out)
         except CommandError as error:
-            return error.returncode, str(error)
-        return 0, out.getvalue().strip()
+            printed = out.getvalue().strip()
+            return error.returncode, f"{printed}\n{error}".strip() if full else str(error)
+        printed = out.getvalue().strip()
+        return 0, printed if full else printed.splitlines()[0]
 
     return run

@@ -164,6 +164,7 @@ def test_a_record_deleted_from_the_middle_is_reported_by_its_number(trail, verif
 
 
 def test_records_cut_from_the_end_are_reported(trail, verify_output):
+    """The head still names the last record: the cut is seen at once."""
     _bypass().filter(pk=trail[-1].pk)._raw_delete("default")
     status, message = verify_output()
     assert status == 1 and f"#{trail[-1].pk}" in message and "end of the trail" in message
@@ -275,3 +276,138 @@ def test_records_removed_from_the_start_without_a_purge_are_reported(trail, veri
     _bypass().filter(pk=trail[0].pk)._raw_delete("default")
     status, message = verify_output()
     assert status == 1 and f"Broken at record #{trail[0].pk} " in message
+
+
+# --- the sealed head: truncation and wipes ----------------------------------------------------
+
+
+def _move_head_back_to(record):
+    """What one with database access but without the audit key can do after cutting the tail:
+    point the head at the last record left."""
+    ChainHead.objects.filter(pk=1).update(last_id=record.id, last_hash=record.hash)
+
+
+def test_verify_prints_the_count_and_the_head_to_compare_with_a_copy_kept_elsewhere(
+    trail, verify_output
+):
+    head = ChainHead.objects.get()
+    status, printed = verify_output(full=True)
+    assert status == 0
+    assert printed.splitlines()[0] == f"{len(trail)} records, chain intact"
+    assert f"sequence {trail[-1].id}" in printed
+    assert f"last hash {trail[-1].hash}" in printed
+    assert (head.last_id, head.last_hash) == (trail[-1].id, trail[-1].hash)
+
+
+def test_records_cut_from_the_end_with_the_head_moved_back_are_reported(trail, verify_output):
+    _bypass().filter(pk__in=[r.pk for r in trail[-2:]])._raw_delete("default")
+    _move_head_back_to(trail[-3])
+    status, message = verify_output()
+    assert status == 1
+    assert "head" in message and "seal" in message
+
+
+def test_a_head_moved_back_stays_reported_after_new_records(trail, verify_output):
+    """Appending after the cut does not launder it: the next head is sealed only if the one it
+    extends was."""
+    _bypass().filter(pk=trail[-1].pk)._raw_delete("default")
+    _move_head_back_to(trail[-2])
+    record_event(Event.LOGOUT)
+    status, message = verify_output()
+    assert status == 1 and "seal" in message
+
+
+def test_a_wiped_trail_is_reported_on_a_database_that_has_accounts(trail, verify_output):
+    _bypass().all()._raw_delete("default")
+    ChainHead.objects.all().delete()
+    status, message = verify_output()
+    assert status == 1
+    assert "empty" in message
+
+
+def test_a_wiped_trail_with_the_head_reset_is_reported(trail, verify_output):
+    _bypass().all()._raw_delete("default")
+    ChainHead.objects.filter(pk=1).update(last_id=0, last_hash="")
+    status, message = verify_output()
+    assert status == 1 and "seal" in message
+
+
+def test_a_wiped_trail_with_a_new_databases_seal_copied_in_is_reported(trail, verify_output):
+    """The seal of an empty head is the same in every database with this key: one who saw it
+    once may copy it back over a wiped trail. The accounts and change-log entries left show
+    the wipe."""
+    from innoplan.audit.chain import head_mac
+
+    _bypass().all()._raw_delete("default")
+    fresh = head_mac(last_id=0, last_hash="", anchor_id=0, anchor_hash="")
+    ChainHead.objects.filter(pk=1).update(last_id=0, last_hash="", mac=fresh)
+    status, message = verify_output()
+    assert status == 1 and "empty" in message
+
+
+def test_a_forged_seal_is_reported(trail, verify_output):
+    import hashlib
+
+    ChainHead.objects.filter(pk=1).update(mac=hashlib.sha256(b"forged").hexdigest())
+    status, message = verify_output()
+    assert status == 1 and "seal" in message
+
+
+def test_the_migration_seals_an_existing_head(trail, verify_output):
+    """Heads written before the seal existed get it from migration 0003 (run it after `audit
+    verify` has passed on the old version)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("innoplan.audit.migrations.0003_chain_head_mac")
+    ChainHead.objects.filter(pk=1).update(mac="")
+    assert verify_output()[0] == 1
+    migration.seal_head(apps, None)
+    assert verify_output() == (0, f"{len(trail)} records, chain intact")
+
+
+def _verify_with_kept(kept: str) -> tuple[int, str]:
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("audit", "verify", "--kept", kept, stdout=out)
+    except CommandError as error:
+        return error.returncode, str(error)
+    return 0, out.getvalue()
+
+
+def test_a_kept_head_shows_a_trail_wiped_and_begun_again(trail):
+    """A trail wiped with its head and then begun afresh carries a valid seal; the head kept
+    outside the database (the daily anchor line) is what shows it."""
+    kept = f"{trail[-1].id}:{trail[-1].hash}"
+    assert _verify_with_kept(kept)[0] == 0
+    _bypass().all()._raw_delete("default")
+    ChainHead.objects.all().delete()
+    for _ in range(len(trail) + 2):
+        record_event(Event.LOGOUT)
+    status, message = _verify_with_kept(kept)
+    assert status == 1 and f"kept head #{trail[-1].id}" in message
+
+
+def test_a_kept_head_that_was_purged_since_still_holds(old_and_new):
+    old = old_and_new[0]
+    kept = f"{old[-1].id}:{old[-1].hash}"
+    call_command("audit", "purge", stdout=StringIO())
+    assert _verify_with_kept(kept)[0] == 0
+    with pytest.raises(CommandError, match="SEQUENCE:HASH"):
+        call_command("audit", "verify", "--kept", "yesterday")
+
+
+def test_an_earlier_head_copied_back_over_a_cut_is_shown_by_the_kept_head(trail, verify_output):
+    """A head row saved earlier, seal and all, and copied back after the records since were
+    cut, carries a valid seal: only a head kept outside the database shows the cut."""
+    saved = ChainHead.objects.values("last_id", "last_hash", "mac").get()
+    later = [record_event(Event.EXPORT, detail={"n": n}) for n in range(3)]
+    kept = f"{later[-1].id}:{later[-1].hash}"
+    _bypass().filter(pk__in=[r.pk for r in later])._raw_delete("default")
+    ChainHead.objects.filter(pk=1).update(**saved)
+    assert verify_output()[0] == 0  # the seal alone cannot tell
+    status, message = _verify_with_kept(kept)
+    assert status == 1 and "ends before the kept head" in message

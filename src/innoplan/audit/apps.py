@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
         from auditlog.models import LogEntry
         from django.contrib import admin
 
-        from . import rules, signals  # noqa: F401
+        from . import rules, signals, tasks  # noqa: F401 (tasks: the daily anchor)
 
         # The change log belongs to the audit administrator's pages; django-auditlog's own
         # admin would let staff read (and delete) it.

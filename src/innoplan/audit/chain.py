@@ -58,6 +58,37 @@ def record_hash(prev_hash: str, fields: dict) -> str:
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
+HEAD_FIELDS = ("last_id", "last_hash", "anchor_id", "anchor_hash")
+
+
+def head_mac(*, last_id: int, last_hash: str, anchor_id: int, anchor_hash: str) -> str:
+    """The chain head's seal: an HMAC with the audit key over the last sequence number and
+    hash, and the anchor a purge left. The last record's hash vouches for every record before
+    it; the seal vouches that nothing was cut after it. Without the key, moving the head back
+    over records cut from the end (or to zero over a wiped trail) leaves a seal that does not
+    match. The prefix keeps a seal from ever passing for a record's hash."""
+    payload = "audit-chain-head:" + canonical(
+        {
+            "last_id": last_id,
+            "last_hash": last_hash,
+            "anchor_id": anchor_id,
+            "anchor_hash": anchor_hash,
+        }
+    )
+    key = settings.INNOPLAN_AUDIT_KEY.encode()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def head_seal(head) -> str:
+    """The seal the head's current values call for."""
+    return head_mac(**{name: getattr(head, name) for name in HEAD_FIELDS})
+
+
+def head_sealed(head) -> bool:
+    """Whether the head carries the seal of its values."""
+    return bool(head.mac) and hmac.compare_digest(head.mac, head_seal(head))
+
+
 def record_fields(event) -> dict:
     """The hashed fields of a stored or about-to-be-stored record."""
     return {

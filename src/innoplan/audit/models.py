@@ -92,13 +92,17 @@ class AuditEvent(models.Model):
 
 class ChainHead(models.Model):
     """链头 — the single row that appends lock, so that two writers cannot fork the chain;
-    it holds the last record and, after a purge, the anchor the remaining chain starts from."""
+    it holds the last record and, after a purge, the anchor the remaining chain starts from,
+    sealed with the audit key (``mac``) so that a trail cut back from its end does not verify."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_id = models.BigIntegerField(default=0, verbose_name=_("last sequence"))
     last_hash = models.CharField(max_length=64, blank=True, verbose_name=_("last hash"))
     anchor_id = models.BigIntegerField(default=0, verbose_name=_("anchor sequence"))
     anchor_hash = models.CharField(max_length=64, blank=True, verbose_name=_("anchor hash"))
+    # chain.head_mac over the four fields above, renewed in the same locked append; empty or
+    # wrong once the head was moved without the audit key, and it stays so.
+    mac = models.CharField(max_length=64, blank=True, verbose_name=_("seal"))
 
     class Meta:
         db_table = "audit_chain_head"

@@ -203,13 +203,17 @@ def _log_entry_row(entry, actor) -> dict:
 
 def _locked_head() -> ChainHead:
     """The chain head, locked until the caller's transaction ends (PostgreSQL); SQLite's
-    IMMEDIATE transactions already let one writer in at a time."""
+    IMMEDIATE transactions already let one writer in at a time.
+
+    A database gets its head from migration 0003. One made here over a trail that has records
+    (its head row deleted) cannot be vouched for: it is left unsealed, and ``audit verify``
+    says so. Over an empty trail (a database emptied by a test) it starts sealed."""
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         last = AuditEvent.objects.order_by("-id").only("id", "hash").first()
         ChainHead.objects.get_or_create(
             pk=1,
-            defaults={"last_id": last.id, "last_hash": last.hash} if last else {},
+            defaults={"last_id": last.id, "last_hash": last.hash} if last else {"mac": fresh.mac},
         )
         head = ChainHead.objects.select_for_update().get(pk=1)
     return head
@@ -228,7 +232,7 @@ def _append(rows: list[dict]) -> list[AuditEvent]:
             records.append(record)
             prev_hash, next_id = record.hash, next_id + 1
         AuditEvent.objects.bulk_create(records, batch_size=500)
-        ChainHead.objects.filter(pk=1).update(last_id=next_id - 1, last_hash=prev_hash)
+        _move_head(head, last_id=next_id - 1, last_hash=prev_hash)
     return records
 
 
@@ -250,6 +254,8 @@ def purge(*, before: datetime | None = None, dry_run: bool = False) -> dict:
     from auditlog.models import LogEntry
 
     cutoff = retention_cutoff()
+        fresh = ChainHead(pk=1)
+        fresh.mac = chain.head_seal(fresh)
     if before is None:
         before = cutoff
     if before > cutoff:
@@ -258,6 +264,17 @@ def purge(*, before: datetime | None = None, dry_run: bool = False) -> dict:
                 "Refused: records are kept for %(days)s days, so nothing after %(cutoff)s "
                 "may be purged."
             )
+def _move_head(head: ChainHead, **values) -> None:
+    """Move the locked head and seal it again, but only if its seal held: a head moved by
+    someone without the key stays unsealed however many records follow, so the break stays
+    visible."""
+    sealed = chain.head_sealed(head)
+    for name, value in values.items():
+        setattr(head, name, value)
+    head.mac = chain.head_seal(head) if sealed else ""
+    ChainHead.objects.filter(pk=1).update(mac=head.mac, **values)
+
+
             % {
                 "days": settings.INNOPLAN_AUDIT_RETENTION_DAYS,
                 "cutoff": timezone.localtime(cutoff).strftime("%Y-%m-%d %H:%M"),
@@ -297,8 +314,6 @@ def purge(*, before: datetime | None = None, dry_run: bool = False) -> dict:
         entries._raw_delete(entries.db)
         removed.order_by()._purge()
         if anchor:
-            ChainHead.objects.filter(pk=1).update(
-                anchor_id=anchor["id"], anchor_hash=anchor["hash"]
-            )
+            _move_head(head, anchor_id=anchor["id"], anchor_hash=anchor["hash"])
         record_event(Event.AUDIT_PURGE, detail=summary)
     return summary

@@ -25,9 +25,19 @@ class Break:
 
 
 @dataclass(frozen=True)
+class Head:
+    """What the chain head says, for the operator to compare with a copy kept elsewhere."""
+
+    last_id: int
+    last_hash: str
+    sealed: bool
+
+
+@dataclass(frozen=True)
 class Result:
     records: int
     broken: Break | None
+    head: Head | None = None
 
     @property
     def intact(self) -> bool:
@@ -35,12 +45,79 @@ class Result:
 
 
 def verify() -> Result:
+    stored = ChainHead.objects.filter(pk=1).first()
+    head = Head(stored.last_id, stored.last_hash, chain.head_sealed(stored)) if stored else None
+    count, broken = _walk(stored or ChainHead(pk=1))
+    if broken is None:
+        broken = _head_problem(stored, head, count)
+    return Result(count, broken, head)
+
+
+def _head_problem(stored: ChainHead | None, head: Head | None, count: int) -> Break | None:
+    """The head must exist once there is anything to audit, and carry its seal: a trail cut
+    back from its end, or wiped, with the head moved to match, fails here."""
+    if stored is None:
+        if count or _holds_data():
+            return Break(
+                0,
+                None,
+                _(
+                    "The chain head is missing: the trail is empty or cut short, yet the "
+                    "database holds accounts or change-log entries."
+                ),
+            )
+        return None
+    if not head.sealed:
+        return Break(
+            stored.last_id,
+            None,
+            _(
+                "The chain head's seal does not match its sequence and hash: the head was "
+                "moved outside the trail (records cut from the end, or the trail wiped)."
+            ),
+        )
+    if count == 0 and not stored.anchor_id and _holds_data():
+        return Break(
+            0,
+            None,
+            _("The trail is empty, yet the database holds accounts or change-log entries."),
+        )
+    return None
+
+
+def _holds_data() -> bool:
+    """Whether there is anything the trail should speak of: an account or a change-log
+    entry (every register, plan and department change leaves one)."""
     from auditlog.models import LogEntry
 
-    head = ChainHead.objects.filter(pk=1).first() or ChainHead(pk=1)
+    return get_user_model().objects.exists() or LogEntry.objects.exists()
+
+
+def kept_head_problem(sequence: int, last_hash: str) -> str | None:
+    """Check a head printed earlier (by ``audit verify`` or the daily anchor line) and kept
+    outside the database: its record must still be in the trail with that hash, unless a purge
+    has since removed it."""
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is None or head.last_id < sequence:
+        return _("The trail ends before the kept head #%(id)s: records were cut or wiped.") % {
+            "id": sequence
+        }
+    record = AuditEvent.objects.filter(id=sequence).only("id", "hash").first()
+    if record is None:
+        if sequence <= head.anchor_id:
+            return None  # purged since; the purge's own record says so
+        return _("Record #%(id)s of the kept head is missing.") % {"id": sequence}
+    if record.hash != last_hash:
+        return _("Record #%(id)s no longer has the kept hash.") % {"id": sequence}
+    return None
+
+
+def _walk(head: ChainHead) -> tuple[int, Break | None]:
+    from auditlog.models import LogEntry
+
     anchor_problem = _anchor_problem(head)
     if anchor_problem:
-        return Result(0, Break(head.anchor_id, None, anchor_problem))
+        return 0, Break(head.anchor_id, None, anchor_problem)
     expected_id, expected_prev = head.anchor_id + 1, head.anchor_hash
     count, last = 0, None
     deleted_users: dict[int, bool] = {}
@@ -65,20 +142,17 @@ def verify() -> Result:
                 mirrored.add(record.log_entry_id)
                 problem = _entry_problem(record, entries.get(record.log_entry_id), deleted_users)
             if problem:
-                return Result(count, problem)
+                return count, problem
             count += 1
             last = record
             expected_id, expected_prev = record.id + 1, record.hash
     if head.last_id and (last is None or head.last_id != last.id or head.last_hash != last.hash):
         missing_from = (last.id + 1) if last else head.anchor_id + 1
-        return Result(
-            count,
-            Break(
-                missing_from,
-                None,
-                _("Records #%(first)s to #%(last)s are missing from the end of the trail.")
-                % {"first": missing_from, "last": head.last_id},
-            ),
+        return count, Break(
+            missing_from,
+            None,
+            _("Records #%(first)s to #%(last)s are missing from the end of the trail.")
+            % {"first": missing_from, "last": head.last_id},
         )
     if mirrored:
         unmirrored = (
@@ -89,16 +163,12 @@ def verify() -> Result:
             .first()
         )
         if unmirrored:
-            return Result(
-                count,
-                Break(
-                    0,
-                    unmirrored[1],
-                    _("Change-log entry #%(entry)s has no audit record.")
-                    % {"entry": unmirrored[0]},
-                ),
+            return count, Break(
+                0,
+                unmirrored[1],
+                _("Change-log entry #%(entry)s has no audit record.") % {"entry": unmirrored[0]},
             )
-    return Result(count, None)
+    return count, None
 
 
 def _anchor_problem(head: ChainHead) -> str | None:
