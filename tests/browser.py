@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -61,8 +63,19 @@ def page(browser):
 
 
 def log_in(page, live_server, username, password):
+    """Sign in through the login page, and give the code of the account's authenticator when
+    the second factor is asked for (the administrators, the plan owner)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if urlsplit(page.url).path == reverse("accounts:otp_verify"):
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        page.fill("input[name=token]", f"{code:06d}")
+        page.press("input[name=token]", "Enter")
+        page.wait_for_load_state("networkidle")

@@ -3,10 +3,11 @@
 The personas: a plan owner (区科委), two department reporters (A and B), a district leader
 and the three administrators (三员: system, security and audit administrator).
 
-Every persona has a fresh password (no forced change). The administrators have a confirmed
-TOTP device, and the ``client`` fixture's ``force_login`` marks the session as having passed
-the second factor for any user with a confirmed device, so tests reach the pages behind the
-identity gates; tests of the gates themselves use ``Client`` from django.test directly.
+Every persona has a fresh password (no forced change). The administrators and the plan owner
+(who may unmask personal data) have a confirmed TOTP device, and the ``client`` fixture's
+``force_login`` marks the session as having passed the second factor for any user with a
+confirmed device, so tests reach the pages behind the identity gates; tests of the gates
+themselves use ``Client`` from django.test directly.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def _user(username, role, department=None):
         # The system administrator's pages are on the admin site (granted by rules, 三员).
         is_staff=role == Role.SYSTEM_ADMIN,
     )
-    if role in ADMINISTRATOR_ROLES:
+    if role in ADMINISTRATOR_ROLES or user.second_factor_required:
         confirmed_totp_device(user)
     return user
 

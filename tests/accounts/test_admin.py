@@ -31,9 +31,8 @@ def test_the_administrator_creates_an_account_bound_to_a_department(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="tb-new")
-    # The role asked for is ignored: the least-privileged one until a security administrator
-    # grants another.
-    assert (user.role, user.department) == ("leader", departments[1])
+    # The role asked for is ignored: none until a security administrator grants one.
+    assert (user.role, user.department) == ("none", departments[1])
 
 
 def test_a_weak_password_is_refused(client, admin_user, departments):

@@ -263,25 +263,131 @@ def test_the_role_is_read_only_for_the_system_administrator(client, sysadmin, le
     assert 'name="role"' not in own.content.decode()
 
 
-def test_a_new_account_gets_the_least_privileged_role_and_a_temporary_password(
-    client, sysadmin, departments
-):
+def _admin_creates(client, sysadmin, department, username="tb-new", password="Tz-Innoplan-2024"):
     client.force_login(sysadmin)
     response = client.post(
         "/admin/accounts/user/add/",
         {
-            "username": "tb-new",
-            "role": "secadmin",
-            "department": departments[1].pk,
-            "password1": "Tz-Innoplan-2024",
-            "password2": "Tz-Innoplan-2024",
+            "username": username,
+            "role": "plan_owner",
+            "department": department.pk,
+            "password1": password,
+            "password2": password,
             "usable_password": "true",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    user = User.objects.get(username="tb-new")
-    assert (user.role, user.department) == (Role.LEADER, departments[1])
+    return User.objects.get(username=username)
+
+
+def test_a_new_account_gets_no_role_and_a_temporary_password(client, sysadmin, departments):
+    user = _admin_creates(client, sysadmin, departments[1])
+    assert (user.role, user.department) == (Role.NO_ROLE, departments[1])
     assert user.must_change_password and not user.is_superuser
+    assert not user.has_perm("plans.view_dashboard")
+    assert not user.has_perm("registry.view_registry")
+
+
+def test_an_account_the_system_administrator_made_reads_no_business_data(
+    client, sysadmin, departments, indicator_of_a
+):
+    """Even once he has changed its password himself, the account he made opens nothing of
+    the plan until a security administrator grants it a role."""
+    _admin_creates(client, sysadmin, departments[0])
+    own = Client()
+    assert _login(own, "tb-new", "Tz-Innoplan-2024").status_code == 302
+    own.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "Tz-Innoplan-2024",
+            "new_password1": "Mine-Only-2026!",
+            "new_password2": "Mine-Only-2026!",
+        },
+    )
+    home = own.get(reverse("dashboard:home"))
+    assert home.status_code == 302
+    assert home["Location"] == reverse("accounts:security")
+    assert own.get(reverse("accounts:security")).status_code == 200
+    assert own.get(reverse("plans:indicator_detail", args=[indicator_of_a.pk])).status_code == 403
+    assert own.get(reverse("registry:index")).status_code == 403
+    assert own.get("/api/plans/figures").status_code == 403
+    assert SECRET_NAME not in own.get("/api/plans/figures").content.decode()
+
+
+SECRET_NAME = "高新技术企业"
+
+
+def test_a_password_the_system_administrator_sets_is_changed_by_its_owner_before_any_page(
+    client, sysadmin, leader, plan
+):
+    client.force_login(sysadmin)
+    response = client.post(
+        f"/admin/accounts/user/{leader.pk}/password/",
+        {"password1": "Given-By-Admin-26", "password2": "Given-By-Admin-26"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    other = Client()
+    assert _login(other, "leader", "Given-By-Admin-26").status_code == 302
+    change = reverse("accounts:password_change")
+    for path in [reverse("dashboard:home"), reverse("registry:index"), "/supervision/"]:
+        assert other.get(path)["Location"].startswith(change), path
+    assert other.get("/api/plans/figures").status_code == 403
+
+
+def test_the_system_administrator_cannot_lift_a_forced_password_change(client, sysadmin, leader):
+    User.objects.filter(pk=leader.pk).update(must_change_password=True)
+    client.force_login(sysadmin)
+    url = f"/admin/accounts/user/{leader.pk}/change/"
+    assert 'name="must_change_password"' not in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "username": "leader",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    leader.refresh_from_db()
+    assert leader.must_change_password
+
+
+def test_the_security_administrator_cannot_reset_his_own_second_factor(client, security_admin):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(security_admin)
+    response = client.post(reverse("accounts:otp_reset", args=[security_admin.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:user_list")
+    assert "your own second factor" in response.content.decode()
+    assert security_admin.totpdevice_set.filter(confirmed=True).exists()
+    assert not AuditEvent.objects.filter(event="otp.reset").exists()
+    denial = AuditEvent.objects.get(event="access.denied")
+    assert (denial.actor_name, denial.outcome) == ("secadmin", "denied")
+    assert denial.object_id == str(security_admin.pk)
+    assert denial.detail["permission"] == "accounts.reset_otp"
+
+
+def test_a_refused_role_grant_is_audited(client, security_admin, reporter_a, leader):
+    url = reverse("accounts:role_grant", args=[leader.pk])
+    client.force_login(reporter_a)
+    assert client.post(url, {"role": "plan_owner"}).status_code == 403
+    denial = AuditEvent.objects.get(event="access.denied")
+    assert (denial.actor_name, denial.outcome) == ("reporter_a", "denied")
+    assert denial.detail == {
+        "permission": "accounts.manage_security",
+        "method": "POST",
+        "path": url,
+        "status": 403,
+    }
+    assert denial.ip == "127.0.0.1"
+
+    client.force_login(security_admin)
+    own = reverse("accounts:role_grant", args=[security_admin.pk])
+    assert client.post(own, {"role": "sysadmin"}).status_code == 403
+    second = AuditEvent.objects.filter(event="access.denied").order_by("id").last()
+    assert (second.actor_name, second.object_id) == ("secadmin", str(security_admin.pk))
+    assert second.detail["permission"] == "accounts.grant_role"
+    assert AuditEvent.objects.filter(event="access.denied").count() == 2
 
 
 def test_accounts_are_not_deleted_from_the_admin(client, sysadmin, leader):

@@ -179,17 +179,74 @@ def test_a_device_that_is_not_yet_verified_cannot_be_replaced_from_enrolment(sys
     assert TOTPDevice.objects.filter(user=sysadmin).count() == 1
 
 
-def test_a_business_user_may_enrol_and_is_then_asked_for_the_code(plan_owner, plan):
-    client = password_login(plan_owner.username)
+def test_a_business_user_may_enrol_and_is_then_asked_for_the_code(leader, plan):
+    client = password_login(leader.username)
     assert client.get(reverse("dashboard:home")).status_code == 200
     page = client.get(reverse("accounts:security")).content.decode()
     assert ENROL_URL in page
     client.get(ENROL_URL)
-    device = TOTPDevice.objects.get(user=plan_owner)
+    device = TOTPDevice.objects.get(user=leader)
     assert client.post(ENROL_URL, {"token": token_of(device)}).status_code == 302
     # Once enrolled, the next sign-in asks for the code too.
-    later = password_login(plan_owner.username)
+    later = password_login(leader.username)
     assert later.get(reverse("dashboard:home"))["Location"].startswith(VERIFY_URL)
+
+
+def test_an_account_that_may_unmask_personal_data_must_pass_the_second_factor(departments, plan):
+    owner = User.objects.create_user(
+        username="owner2", password=PASSWORD, role="plan_owner", department=departments[0]
+    )
+    assert owner.has_perm("registry.unmask_id_number")
+    client = password_login("owner2")
+    for path in ["/", "/registry/", "/plans/reports/pending/"]:
+        assert client.get(path)["Location"].startswith(ENROL_URL), path
+    assert client.get("/api/plans/figures").status_code == 403
+    client.get(ENROL_URL)
+    device = TOTPDevice.objects.get(user=owner)
+    assert client.post(ENROL_URL, {"token": token_of(device)}).status_code == 302
+    assert client.get("/").status_code == 200
+    # The next sign-in asks for the code before any page.
+    later = password_login("owner2")
+    assert later.get("/")["Location"].startswith(VERIFY_URL)
+
+
+def test_replacing_a_confirmed_device_needs_a_current_code(client, security_admin):
+    old = TOTPDevice.objects.get(user=security_admin, confirmed=True)
+    client.force_login(security_admin)
+    page = client.get(ENROL_URL)
+    assert page.status_code == 200
+    assert 'name="current_token"' in page.content.decode()
+    new = TOTPDevice.objects.get(user=security_admin, confirmed=False)
+
+    # The new phone's code alone does not replace the device.
+    response = client.post(ENROL_URL, {"token": token_of(new)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["current_token"]
+    assert list(TOTPDevice.objects.filter(user=security_admin, confirmed=True)) == [old]
+    # Nor with a wrong current code, which counts as a failure.
+    response = client.post(ENROL_URL, {"token": token_of(new), "current_token": wrong_token(old)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["current_token"]
+    assert list(TOTPDevice.objects.filter(user=security_admin, confirmed=True)) == [old]
+    assert AuditEvent.objects.filter(event="otp.failure", actor_name="secadmin").exists()
+    assert not AuditEvent.objects.filter(event="otp.enrol").exists()
+
+    # With the current code too (once the wrong one's throttling delay has passed), the new
+    # phone replaces the old one.
+    old.refresh_from_db()
+    old.throttle_reset()
+    response = client.post(ENROL_URL, {"token": token_of(new), "current_token": token_of(old)})
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=security_admin)) == [new]
+    new.refresh_from_db()
+    assert new.confirmed
+    assert AuditEvent.objects.filter(event="otp.enrol", actor_name="secadmin").exists()
+
+
+def test_a_first_device_needs_no_current_code(leader):
+    client = password_login(leader.username)
+    page = client.get(ENROL_URL).content.decode()
+    assert 'name="current_token"' not in page
 
 
 def test_the_security_administrator_resets_a_lost_device(client, security_admin, sysadmin):

@@ -114,7 +114,10 @@ def test_an_account_made_by_the_system_administrator_changes_its_password_first(
     assert change_password(person, "Temp-Passw0rd-1", "Own-Passw0rd-22").status_code == 302
     newcomer.refresh_from_db()
     assert not newcomer.must_change_password
-    assert person.get(reverse("dashboard:home")).status_code == 200
+    # Past the gate; with no role yet, the account's own security page is where it starts.
+    home = person.get(reverse("dashboard:home"))
+    assert home["Location"] == reverse("accounts:security")
+    assert person.get(home["Location"]).status_code == 200
 
 
 def test_a_password_reset_by_the_administrator_is_temporary_and_audited(

@@ -3,8 +3,11 @@
 Under the separation of duties (三员) the system administrator is not a Django superuser: the
 admin site shows him what accounts/rules.py grants (accounts and departments), nothing of the
 audit trail, lockouts, second-factor devices or business data. He creates and deactivates
-accounts and sets temporary passwords, but cannot grant roles: a new account starts with the
-least-privileged role and a security administrator gives it its role."""
+accounts and sets temporary passwords, but cannot grant roles: a new account has no role (it
+reads nothing) until a security administrator gives it one. A password he sets is temporary:
+its owner must change it before any other page opens, and he cannot lift that obligation
+(``must_change_password`` is read-only here). The accounts that may open personal data pass a
+second factor too, which he cannot reset."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -15,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from innoplan.accounts.choices import Role
 from innoplan.accounts.models import Department, User
 
-# A new account reads the plan and changes nothing until a security administrator grants it
-# its role.
-LEAST_PRIVILEGED_ROLE = Role.LEADER
+# A new account reads nothing until a security administrator grants it its role: an account
+# the system administrator makes is no way into business data.
+LEAST_PRIVILEGED_ROLE = Role.NO_ROLE
 
 
 @admin.register(Department)
@@ -47,7 +50,14 @@ class UserAdmin(DjangoUserAdmin):
     change_password_form = TemporaryPasswordForm
     # Roles are granted by a security administrator; superuser status, groups and per-user
     # permissions are not used at all (rights come from the role, in rules.py).
-    readonly_fields = ("role", "password_changed_at", "last_login", "date_joined")
+    # A forced password change is lifted only by its owner changing the password.
+    readonly_fields = (
+        "role",
+        "must_change_password",
+        "password_changed_at",
+        "last_login",
+        "date_joined",
+    )
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),

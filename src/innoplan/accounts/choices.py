@@ -7,8 +7,13 @@ class Role(models.TextChoices):
 
     The three administrators (三员) hold separate duties: the system administrator keeps
     accounts and configuration, the security administrator the security policy, lockouts and
-    role grants, and the audit administrator reads the audit trail and changes nothing."""
+    role grants, and the audit administrator reads the audit trail and changes nothing.
 
+    A new account has no role yet (``NO_ROLE``): it reads nothing until a security
+    administrator grants it one. It is a value of its own, not an empty string, so that no
+    database's treatment of '' and NULL decides who may do what."""
+
+    NO_ROLE = "none", _("No role yet")
     SYSTEM_ADMIN = "sysadmin", _("System administrator")
     SECURITY_ADMIN = "secadmin", _("Security administrator")
     AUDIT_ADMIN = "auditadmin", _("Audit administrator")

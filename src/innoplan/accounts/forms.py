@@ -21,6 +21,30 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+class EnrolForm(TokenForm):
+    """The new device's code; to replace a confirmed device, also a code from that one."""
+
+    current_token = forms.RegexField(
+        label=_("Code from the authenticator app you use now"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={
+            "invalid": _("Enter the 6 digits your authenticator app shows."),
+            "required": _("Enter a code from the authenticator app you use now."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 8}
+        ),
+    )
+
+    def __init__(self, *args, replacing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["current_token"]
+
+    def clean_current_token(self):
+        return self.cleaned_data["current_token"].strip()
+
+
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     department = forms.ModelChoiceField(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.choices import DepartmentKind, Role
+from innoplan.accounts.constants import SECOND_FACTOR_PERMISSIONS
 from innoplan.core.models import TimeStampedModel
 
 
@@ -53,7 +54,7 @@ class AccountManager(UserManager):
 class User(AbstractUser):
     """An account: its role decides what it may do, its department what it may touch."""
 
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.NO_ROLE)
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
     must_change_password = models.BooleanField(
         _("must change password"),
@@ -109,10 +110,22 @@ class User(AbstractUser):
         return self.must_change_password or self.password_expired
 
     @property
-    def needs_second_factor(self) -> bool:
-        """Whether this account must pass TOTP after its password (by role or because it
-        enrolled a device of its own will)."""
+    def second_factor_required(self) -> bool:
+        """Whether this account may not do without TOTP: by its role
+        (``INNOPLAN_OTP_REQUIRED_ROLES``, the three administrators) or because it may open
+        personal data (``SECOND_FACTOR_PERMISSIONS``, the whole ID-card number)."""
+        import rules
+
         if self.role in settings.INNOPLAN_OTP_REQUIRED_ROLES:
+            return True
+        # The rules themselves, not has_perm: no per-request query of Django's own tables.
+        return any(rules.has_perm(perm, self) for perm in SECOND_FACTOR_PERMISSIONS)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether this account must pass TOTP after its password (because it is required of
+        it, or because it enrolled a device of its own will)."""
+        if self.second_factor_required:
             return True
         from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -60,6 +60,7 @@ for model in ("user", "department"):
 # Accounts are deactivated, not deleted: their history stays in the audit trail.
 
 # Security administrator: the security policy, lockouts, second-factor resets and role grants
-# (never to himself), on the pages of accounts/views.py.
+# (neither to himself), on the pages of accounts/views.py.
 rules.add_perm("accounts.manage_security", is_security_admin)
 rules.add_perm("accounts.grant_role", is_security_admin & is_someone_else)
+rules.add_perm("accounts.reset_otp", is_security_admin & is_someone_else)

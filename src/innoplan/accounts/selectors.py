@@ -12,6 +12,8 @@ from innoplan.accounts.choices import Role
 from innoplan.accounts.models import User
 
 START_PAGES = {
+    # An account without a role yet has only its own security page (which says so).
+    Role.NO_ROLE: "accounts:security",
     Role.SYSTEM_ADMIN: "admin:index",
     Role.SECURITY_ADMIN: "accounts:security_policy",
     Role.AUDIT_ADMIN: "audit:event_list",
@@ -46,7 +48,7 @@ def plan_owner_department():
 
 def start_page(user) -> str:
     """Where an account starts: the 作战图, except for the three administrators, who have
-    no business data and start on their own pages."""
+    no business data and start on their own pages, and an account without a role yet."""
     try:
         return reverse(START_PAGES.get(user.role, "dashboard:home"))
     except NoReverseMatch:
@@ -113,6 +115,10 @@ def security_policy() -> list[tuple[str, object]]:
         (
             _("Roles that must pass a second factor"),
             ", ".join(str(roles.get(r, r)) for r in settings.INNOPLAN_OTP_REQUIRED_ROLES),
+        ),
+        (
+            _("Accounts that must also pass a second factor"),
+            _("those that may see whole ID card numbers"),
         ),
         (_("Single sign-on (OIDC)"), _("on") if settings.INNOPLAN_OIDC_ENABLED else _("off")),
     ]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from pathlib import Path
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innoplan.accounts.choices import DepartmentKind
 from innoplan.accounts.models import Department
+from innoplan.accounts.permissions import authorise
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,29}$")
 
@@ -143,24 +145,49 @@ def _otp_failure(request, user, device) -> bool:
     return ended
 
 
+class Enrolment(enum.Enum):
+    """How confirming a new authenticator went."""
+
+    CONFIRMED = "confirmed"
+    WRONG_CODE = "wrong_code"  # the new device's code
+    CURRENT_CODE_MISSING = "current_code_missing"
+    WRONG_CURRENT_CODE = "wrong_current_code"
+    SESSION_ENDED = "session_ended"  # too many wrong codes in a row
+
+
 @transaction.atomic
-def otp_enrol_confirm(*, request, user, device, token: str) -> bool | None:
+def otp_enrol_confirm(
+    *, request, user, device, token: str, current_token: str | None = None
+) -> Enrolment:
     """Confirm the device being enrolled with a token from it; on success the session has
-    passed the second factor. Returns True, False (wrong token) or None (session ended)."""
+    passed the second factor.
+
+    An account that already has a confirmed device replaces it only with a valid code from
+    that device too (``current_token``), checked first: a session left open, or a stolen
+    password, is not enough to move the second factor to another phone. A wrong code of
+    either device counts as a failed code. A lost phone is the security administrator's
+    reset."""
     import django_otp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    if device.verify_token(token):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save()
-        request.session.pop(OTP_ENROL_KEY, None)
-        request.session.pop(OTP_FAILURES_KEY, None)
-        django_otp.login(request, device)
-        _record("otp.enrol", request=request, obj=user)
-        return True
-    return None if _otp_failure(request, user, device) else False
+    current = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).first()
+    if current is not None:
+        if not current_token:
+            return Enrolment.CURRENT_CODE_MISSING
+        if not current.verify_token(current_token):
+            ended = _otp_failure(request, user, current)
+            return Enrolment.SESSION_ENDED if ended else Enrolment.WRONG_CURRENT_CODE
+    if not device.verify_token(token):
+        ended = _otp_failure(request, user, device)
+        return Enrolment.SESSION_ENDED if ended else Enrolment.WRONG_CODE
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save()
+    request.session.pop(OTP_ENROL_KEY, None)
+    request.session.pop(OTP_FAILURES_KEY, None)
+    django_otp.login(request, device)
+    _record("otp.enrol", request=request, obj=user)
+    return Enrolment.CONFIRMED
 
 
 def otp_verify(*, request, user, token: str) -> bool | None:
@@ -180,29 +207,38 @@ def otp_verify(*, request, user, token: str) -> bool | None:
     return None if _otp_failure(request, user, device) else False
 
 
-def _is_security_admin(actor) -> bool:
-    return bool(actor and actor.has_perm("accounts.manage_security"))
-
-
-@transaction.atomic
 def otp_device_reset(*, actor, request=None, user) -> int:
-    """Remove a user's TOTP devices (a lost phone): the user enrols again at next sign-in."""
+    """Remove a user's TOTP devices (a lost phone): the user enrols again at next sign-in.
+    Only a security administrator may, and never his own: that would let one person both
+    hold and lift the second factor that guards his rights."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    if not _is_security_admin(actor):
-        raise PermissionDenied
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    _record("otp.reset", request=request, actor=actor, obj=user, detail={"devices": removed})
+    # Checked before the transaction: the refusal's audit record must not be rolled back.
+    authorise(
+        actor,
+        "accounts.reset_otp",
+        user,
+        message=_("You may not reset your own second factor; another security administrator does.")
+        if actor is not None and user.pk == actor.pk
+        else _("Only a security administrator resets a second factor."),
+    )
+    with transaction.atomic():
+        removed, _count = TOTPDevice.objects.filter(user=user).delete()
+        _record("otp.reset", request=request, actor=actor, obj=user, detail={"devices": removed})
     return removed
 
 
-@transaction.atomic
 def role_grant(*, actor, request=None, user, role: str, department=None) -> None:
     """Give a user a role (and department); only a security administrator may, never to
     himself. Bad input changes nothing."""
-    if not actor.has_perm("accounts.grant_role", user):
-        raise PermissionDenied
-    _set_role(actor=actor, request=request, user=user, role=role, department=department)
+    authorise(
+        actor,
+        "accounts.grant_role",
+        user,
+        message=_("Only a security administrator grants roles, never to himself."),
+    )
+    with transaction.atomic():
+        _set_role(actor=actor, request=request, user=user, role=role, department=department)
 
 
 @transaction.atomic
@@ -240,8 +276,7 @@ def lockout_release(*, actor, request=None, username: str, ip: str | None) -> in
     """Lift a lockout (username at IP); returns how many attempt records were removed."""
     from axes.utils import reset
 
-    if not _is_security_admin(actor):
-        raise PermissionDenied
+    authorise(actor, "accounts.manage_security")
     removed = reset(username=username, ip=ip or None)
     _record(
         "lockout.release",

@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innoplan.accounts import selectors, services
-from innoplan.accounts.forms import LockoutReleaseForm, RoleGrantForm, TokenForm
+from innoplan.accounts.choices import Role
+from innoplan.accounts.forms import EnrolForm, LockoutReleaseForm, RoleGrantForm, TokenForm
 from innoplan.accounts.middleware import otp_pending
 from innoplan.accounts.models import User
+from innoplan.accounts.permissions import authorise, requires
+from innoplan.accounts.services import Enrolment
 
 
 def _next_url(request) -> str:
@@ -35,11 +38,6 @@ def _next_url(request) -> str:
     ):
         return target
     return selectors.start_page(request.user)
-
-
-def _require(request, perm):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 # --- every account ---------------------------------------------------------------------------
@@ -102,25 +100,41 @@ def services_has_device(user) -> bool:
 def otp_enrol(request):
     """Set up an authenticator app: scan the QR code (or type the key), confirm with a code.
 
-    Required of the administrators at their first sign-in, open to any account from its
-    security page. An account that has a device but has not passed it yet cannot replace it
-    here (that would skip the second factor); a security administrator resets it instead."""
+    Required of the administrators and of the accounts that may open personal data at their
+    first sign-in, open to any account from its security page. An account that has a device
+    but has not passed it yet cannot replace it here (that would skip the second factor); one
+    that has passed it replaces it only with a code from it as well. A lost phone is reset by
+    a security administrator."""
     user = request.user
     if otp_pending(user) and services_has_device(user):
         return redirect("accounts:otp_verify")
     device = services.otp_enrolment_device(request=request, user=user)
-    form = TokenForm(request.POST or None)
+    replacing = services_has_device(user)
+    form = EnrolForm(request.POST or None, replacing=replacing)
     if request.method == "POST" and form.is_valid():
-        confirmed = services.otp_enrol_confirm(
-            request=request, user=user, device=device, token=form.cleaned_data["token"]
+        outcome = services.otp_enrol_confirm(
+            request=request,
+            user=user,
+            device=device,
+            token=form.cleaned_data["token"],
+            current_token=form.cleaned_data.get("current_token"),
         )
-        if confirmed is None:
+        if outcome is Enrolment.SESSION_ENDED:
             messages.error(request, _("Too many wrong codes: sign in again."))
             return redirect("accounts:login")
-        if confirmed:
+        if outcome is Enrolment.CONFIRMED:
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_next_url(request))
-        form.add_error("token", _("This code is not valid. Check the app's clock and retry."))
+        if outcome is Enrolment.CURRENT_CODE_MISSING:
+            form.add_error(
+                "current_token", _("Enter a code from the authenticator app you use now.")
+            )
+        elif outcome is Enrolment.WRONG_CURRENT_CODE:
+            form.add_error(
+                "current_token", _("This code is not valid. Wait for the next one and retry.")
+            )
+        else:
+            form.add_error("token", _("This code is not valid. Check the app's clock and retry."))
     uri = device.config_url
     return render(
         request,
@@ -131,6 +145,7 @@ def otp_enrol(request):
             "secret": base64.b32encode(device.bin_key).decode(),
             "uri": uri,
             "required": otp_pending(user),
+            "replacing": replacing,
             "next": request.GET.get("next", ""),
         },
     )
@@ -145,33 +160,28 @@ def account_security(request):
         "accounts/security.html",
         {
             "device": TOTPDevice.objects.filter(user=request.user, confirmed=True).first(),
-            "otp_required": request.user.role in _otp_roles(),
+            "otp_required": request.user.second_factor_required,
+            "no_role": request.user.role == Role.NO_ROLE,
         },
     )
-
-
-def _otp_roles():
-    from django.conf import settings
-
-    return settings.INNOPLAN_OTP_REQUIRED_ROLES
 
 
 # --- the security administrator --------------------------------------------------------------
 
 
+@requires("accounts.manage_security")
 def security_policy(request):
-    _require(request, "accounts.manage_security")
     return render(request, "accounts/secadmin/policy.html", {"policy": selectors.security_policy()})
 
 
+@requires("accounts.manage_security")
 def lockout_list(request):
-    _require(request, "accounts.manage_security")
     return render(request, "accounts/secadmin/lockouts.html", {"lockouts": selectors.lockouts()})
 
 
 @require_POST
+@requires("accounts.manage_security")
 def lockout_release(request):
-    _require(request, "accounts.manage_security")
     form = LockoutReleaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was released: the request was incomplete."))
@@ -192,8 +202,8 @@ def lockout_release(request):
     return redirect("accounts:lockout_list")
 
 
+@requires("accounts.manage_security")
 def user_list(request):
-    _require(request, "accounts.manage_security")
     return render(
         request,
         "accounts/secadmin/users.html",
@@ -201,11 +211,10 @@ def user_list(request):
     )
 
 
+@requires("accounts.manage_security")
 def role_grant(request, pk):
-    _require(request, "accounts.manage_security")
     account = get_object_or_404(User, pk=pk)
-    if not request.user.has_perm("accounts.grant_role", account):
-        raise PermissionDenied
+    authorise(request.user, "accounts.grant_role", account)
     form = RoleGrantForm(
         request.POST or None, initial={"role": account.role, "department": account.department_id}
     )
@@ -228,10 +237,15 @@ def role_grant(request, pk):
 
 
 @require_POST
+@requires("accounts.manage_security")
 def otp_reset(request, pk):
-    _require(request, "accounts.manage_security")
     account = get_object_or_404(User, pk=pk)
-    services.otp_device_reset(actor=request.user, request=request, user=account)
+    try:
+        services.otp_device_reset(actor=request.user, request=request, user=account)
+    except PermissionDenied as refusal:
+        # His own: refused, with the reason, and the refusal is in the audit trail.
+        messages.error(request, str(refusal))
+        return redirect("accounts:user_list")
     messages.success(
         request,
         _("%(user)s will set up the authenticator again at next sign-in.") % {"user": account},
