@@ -338,14 +338,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("INNOPLAN_LOG_LEVEL", "WARNING")},
+    # The audit trail's daily anchor line (audit/tasks.py) is written whatever the level.
+    "loggers": {"innoplan.audit.anchor": {"level": "INFO"}},
 }
 
 # Set by `innoplan demo`: every page carries the 演示数据 banner.
 INNOPLAN_DEMO = env_bool("INNOPLAN_DEMO", False)
 
 # --- Notifications ---------------------------------------------------------------------------
-    # The audit trail's daily anchor line (audit/tasks.py) is written whatever the level.
-    "loggers": {"innoplan.audit.anchor": {"level": "INFO"}},
 # In-site notifications, and an outbox of emails and group-chat messages that the background
 # worker drains: urgent matters (a rejection, a new 督办) at once, reminders in one digest email
 # per person a day (at INNOPLAN_DAILY_AT). A failed send is retried, logged and kept
