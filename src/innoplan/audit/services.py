@@ -211,12 +211,25 @@ def _locked_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         last = AuditEvent.objects.order_by("-id").only("id", "hash").first()
+        fresh = ChainHead(pk=1)
+        fresh.mac = chain.head_seal(fresh)
         ChainHead.objects.get_or_create(
             pk=1,
             defaults={"last_id": last.id, "last_hash": last.hash} if last else {"mac": fresh.mac},
         )
         head = ChainHead.objects.select_for_update().get(pk=1)
     return head
+
+
+def _move_head(head: ChainHead, **values) -> None:
+    """Move the locked head and seal it again, but only if its seal held: a head moved by
+    someone without the key stays unsealed however many records follow, so the break stays
+    visible."""
+    sealed = chain.head_sealed(head)
+    for name, value in values.items():
+        setattr(head, name, value)
+    head.mac = chain.head_seal(head) if sealed else ""
+    ChainHead.objects.filter(pk=1).update(mac=head.mac, **values)
 
 
 def _append(rows: list[dict]) -> list[AuditEvent]:
@@ -254,8 +267,6 @@ def purge(*, before: datetime | None = None, dry_run: bool = False) -> dict:
     from auditlog.models import LogEntry
 
     cutoff = retention_cutoff()
-        fresh = ChainHead(pk=1)
-        fresh.mac = chain.head_seal(fresh)
     if before is None:
         before = cutoff
     if before > cutoff:
@@ -264,17 +275,6 @@ def purge(*, before: datetime | None = None, dry_run: bool = False) -> dict:
                 "Refused: records are kept for %(days)s days, so nothing after %(cutoff)s "
                 "may be purged."
             )
-def _move_head(head: ChainHead, **values) -> None:
-    """Move the locked head and seal it again, but only if its seal held: a head moved by
-    someone without the key stays unsealed however many records follow, so the break stays
-    visible."""
-    sealed = chain.head_sealed(head)
-    for name, value in values.items():
-        setattr(head, name, value)
-    head.mac = chain.head_seal(head) if sealed else ""
-    ChainHead.objects.filter(pk=1).update(mac=head.mac, **values)
-
-
             % {
                 "days": settings.INNOPLAN_AUDIT_RETENTION_DAYS,
                 "cutoff": timezone.localtime(cutoff).strftime("%Y-%m-%d %H:%M"),
