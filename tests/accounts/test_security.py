@@ -408,6 +408,30 @@ def test_every_kind_of_answer_carries_the_security_headers(
     _assert_security_headers(response, path)
 
 
+@pytest.mark.parametrize(
+    ("persona", "path", "status"),
+    [
+        ("leader", "/", 200),
+        ("leader", "/registry/organisations/?format=xlsx", 200),
+        ("audit_admin", "/audit/?format=xlsx", 200),
+        ("leader", "/api/plans/figures", 200),
+        ("leader", "/no-such-page/", 404),
+        ("sysadmin", "/registry/organisations/", 403),
+    ],
+)
+def test_no_answer_to_a_signed_in_user_is_kept_in_a_cache(
+    request, client, plan, persona, path, status
+):
+    """Pages, exports and API answers carry personal data and the department's figures: no
+    browser or proxy may keep a copy."""
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(path)
+    assert response.status_code == status
+    cache_control = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert "no-store" in cache_control, path
+    assert response["Pragma"] == "no-cache", path
+
+
 def test_no_strict_transport_security_over_plain_http(client):
     response = client.get(LOGIN_URL)
     assert "Strict-Transport-Security" not in response

@@ -1,4 +1,4 @@
-"""Idle logout, and the interface language."""
+"""Idle logout, answers kept out of caches, and the interface language."""
 
 import time
 
@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 LAST_SEEN_KEY = "innoplan_last_seen"
 # The last-seen time is written when it has moved this far: a page view that writes nothing
@@ -46,3 +47,23 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """Every answer to a signed-in user — pages, Excel and Word exports, attachments, API
+    calls, errors — carries ``Cache-Control: no-store`` (and ``Pragma: no-cache`` for old
+    proxies): they hold personal data and departments' figures, which no browser cache or
+    proxy may keep after the user has left. Static files never reach this: WhiteNoise, ahead
+    of it, answers them with their long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Before and after: the answer to a logout is to one who was signed in.
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response
