@@ -46,6 +46,9 @@ def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
         "-m",
         "gunicorn",
         "innoplan.wsgi:application",
+        # No "Server: gunicorn" banner in the answers.
+        "--config",
+        "python:innoplan.core.gunicorn_config",
         "--bind",
         f"{host}:{port}",
         "--workers",
