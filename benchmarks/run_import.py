@@ -76,9 +76,10 @@ def column_values(headers: list[str]):
     parks = list(Park.objects.values_list("name", flat=True))
     by_name = {}
     try:
-        from innoplan.registry.resources import RESOURCES
+        from innoplan.registry.registers import register_by_slug
 
-        for field in RESOURCES["organisations"]().get_import_fields():
+        resource = register_by_slug("organisations").resource
+        for field in resource().get_import_fields():
             by_name[str(field.column_name).strip().lower()] = field.attribute
     except ImportError:
         pass

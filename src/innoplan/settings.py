@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     # After innoplan.audit, whose `auditlogflush` refuses: the trail is purged only by
     # `innoplan audit purge`.
     "auditlog",
+    "innoplan.imports",
     "innoplan.registry",
     "innoplan.metrics",
     "innoplan.plans",
@@ -78,7 +79,7 @@ INSTALLED_APPS = [
     "innoplan.reports",
     "innoplan.dashboard",
     "innoplan.demo",
-    # After the project's apps, so that `innoplan import` is the registry's command, not
+    # After the project's apps, so that `innoplan import` is the project's command, not
     # django-import-export's.
     "import_export",
     "django_tasks",
@@ -259,6 +260,9 @@ INNOPLAN_OFFICE_MAX_INFLATED_BYTES = env_int(
     "INNOPLAN_OFFICE_MAX_INFLATED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024
 )
 INNOPLAN_IMPORT_BACKGROUND_ROWS = env_int("INNOPLAN_IMPORT_BACKGROUND_ROWS", 500, minimum=0)
+# An uploaded import file is kept (encrypted) only until its import ends, and a file checked
+# but never confirmed at most this many days.
+INNOPLAN_IMPORT_KEEP_DAYS = env_int("INNOPLAN_IMPORT_KEEP_DAYS", 7, minimum=1)
 
 # Background work (imports) runs through django-tasks, its queue kept in the database and
 # drained by the worker `innoplan serve` starts beside the web server.

@@ -3,20 +3,18 @@ client address and the outcome."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 
 from innoplan.audit.events import Event, Outcome
 from innoplan.audit.models import AuditEvent
-from innoplan.registry.models import ImportJob
+from innoplan.imports.models import ImportJob
 from tests.conftest import PASSWORD
 from tests.registry.builders import credit_code, id_number, make_organisation, make_talent
+from tests.spreadsheets import ORG_HEADERS, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -115,17 +113,6 @@ def test_an_import_template_download_is_recorded(login_client, plan_owner):
     assert record.detail["template"] == "organisations"
 
 
-def _xlsx(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["统一社会信用代码", "名称", "机构类型", "产业方向", "所在镇街", "入驻日期"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -141,14 +128,17 @@ def test_an_import_confirm_is_recorded_and_its_rows_mirrored(media, login_client
     ]
     client.post(
         reverse("registry:import_list"),
-        {"register": "organisations", "file": SimpleUploadedFile("a.xlsx", _xlsx(rows))},
+        {
+            "importer": "organisations",
+            "file": SimpleUploadedFile("a.xlsx", xlsx(ORG_HEADERS, rows)),
+        },
     )
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.CHECKED, job.report
     client.post(reverse("registry:import_job_confirm", args=[job.pk]))
     record = _only(Event.IMPORT_CONFIRM)
     assert (record.actor, record.ip, record.outcome) == (plan_owner, "10.0.0.10", "success")
-    assert record.object_type == "registry.importjob" and record.object_id == str(job.pk)
+    assert record.object_type == "imports.importjob" and record.object_id == str(job.pk)
     assert record.detail["rows"] == 3 and record.detail["register"] == "organisations"
     # The bulk-written change-log entries are covered by one record of the batch, with the
     # importer and the address of the request.

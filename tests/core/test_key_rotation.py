@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from innoplan.audit.management.commands import rotate_field_key
 from innoplan.audit.models import AuditEvent
+from innoplan.core import crypto
 from innoplan.core.crypto import AesGcmCipher, DecryptionError, key_id, keyring
 from innoplan.registry.models import Talent
 from tests.registry.builders import id_number, make_talent, phone_number
@@ -47,7 +47,7 @@ def people(var_dir):
 
 def rotate(*args) -> str:
     out = io.StringIO()
-    call_command("rotate_field_key", *args, stdout=out)
+    call_command("rotate-field-key", *args, stdout=out)
     return out.getvalue()
 
 
@@ -100,7 +100,7 @@ def test_what_else_is_kept_under_the_key_moves_after_the_fields_with_the_new_key
         seen.append((ring.key_id, Talent.objects.get(pk=people[0][0].pk).id_number()))
         return Counter({"imports.ImportJob.file": 2})
 
-    monkeypatch.setattr(rotate_field_key, "AFTER_FIELDS", [kept_files])
+    monkeypatch.setattr(crypto, "ROTATION_STEPS", [kept_files])
     output = rotate()
     new = (var_dir / "field_key").read_text().strip()
     assert seen == [(key_id(new), people[0][1])]  # the fields had moved: read with the new key
@@ -116,7 +116,7 @@ def test_a_step_after_the_fields_that_fails_is_recorded_and_the_new_key_stays(
     def broken(ring):
         raise OSError("the storage is gone")
 
-    monkeypatch.setattr(rotate_field_key, "AFTER_FIELDS", [broken])
+    monkeypatch.setattr(crypto, "ROTATION_STEPS", [broken])
     with pytest.raises(OSError):
         rotate()
     new = (var_dir / "field_key").read_text().strip()

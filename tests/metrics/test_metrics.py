@@ -182,11 +182,16 @@ def test_a_renewed_specialised_sme_is_not_new_again():
     assert value("specialised_sme_new", date(2025, 12, 31)) == 0
 
 
-def test_the_records_table_shows_yes_and_no_and_hides_bookkeeping_columns():
+def test_the_records_table_is_the_registers_list_table_without_bookkeeping_columns():
+    from innoplan.registry.models import Organisation
+    from innoplan.registry.tables import OrganisationTable
+
     high_tech(make_organisation("北京辛科技有限公司", single_champion=True), date(2024, 1, 1))
     headers, rows = metric_table(key="high_tech_enterprises", as_of=date(2024, 7, 1))
-    assert not any("拼音" in h or "initials" in h for h in headers)
-    assert rows[0].count("是") + rows[0].count("Yes") == 1
+    listed = OrganisationTable(Organisation.objects.all()).as_values()
+    assert headers == list(next(iter(listed)))
+    assert not any("拼音" in h or "initials" in h or "warning" in h for h in headers)
+    assert rows[0][0] == "北京辛科技有限公司"
 
 
 # --- talents and teams -------------------------------------------------------------------------
@@ -246,3 +251,67 @@ def test_a_team_counts_while_its_recognition_holds():
     assert value("innovation_teams", date(2024, 5, 31)) == 1
     assert value("innovation_teams", date(2024, 6, 1)) == 2
     assert value("innovation_teams", date(2026, 6, 1)) == 1
+
+
+# --- the records behind a figure, and what drops the snapshots --------------------------------
+
+
+def test_the_records_behind_canal_talents_carry_no_ciphertext_digest_or_phone():
+    from innoplan.registry.choices import RecognitionKind
+    from innoplan.registry.models import Talent
+    from tests.registry.builders import id_number, make_talent
+
+    person = make_talent("赵敏", number=id_number(61), phone="13800138061")
+    recognise(person, RecognitionKind.CANAL_TALENT, date(2024, 3, 1), tier="young")
+    headers, rows = metric_table(key="canal_talents", as_of=date(2024, 7, 1))
+    stored = Talent.objects.get(pk=person.pk)
+    cells = [str(cell) for row in rows for cell in row]
+    for secret in (
+        stored.id_number_encrypted,
+        stored.id_number_digest,
+        stored.phone_encrypted,
+        stored.phone_digest,
+        id_number(61),
+        "13800138061",
+    ):
+        assert secret not in cells
+    assert not any("encrypted" in h or "digest" in h or "加密" in h for h in headers)
+    assert stored.id_number_masked in cells  # what the talent list shows, and no more
+    assert [cell for cell in rows[0] if cell == "赵敏"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_counted_registers_drop_the_snapshots():
+    from innoplan.imports.models import ImportJob
+    from tests.registry.builders import make_talent
+
+    make(
+        Base,
+        name="通州区青少年科普基地",
+        kind=BaseKind.SCIENCE_POPULARISATION,
+        level=Level.DISTRICT,
+        valid_from=date(2024, 2, 10),
+    )
+    metric_history(key="science_bases", start=date(2024, 1, 1), as_of=date(2024, 4, 15))
+    kept = MetricSnapshot.objects.count()
+    assert kept == 3
+
+    talent = make_talent("孙八")
+    talent.title = "研究员"
+    talent.save()  # a person's title moves no metric
+    from innoplan.accounts.models import User
+
+    user = User.objects.create_user("importer", password="x-Y-z-12345")
+    job = ImportJob.objects.create(importer="organisations", file_name="a.xlsx", created_by=user)
+    job.status = ImportJob.Status.CHECKED
+    job.save()
+    assert MetricSnapshot.objects.count() == kept
+
+    make(
+        Base,
+        name="通州区运河科普基地",
+        kind=BaseKind.SCIENCE_POPULARISATION,
+        level=Level.DISTRICT,
+        valid_from=date(2024, 3, 5),
+    )
+    assert MetricSnapshot.objects.count() == 2  # from March on, dropped

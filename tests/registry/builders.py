@@ -14,20 +14,16 @@ from innoplan.registry.choices import OrganisationKind
 
 _serials = itertools.count(1)
 
-# The registers with a list page, by the stem of their URL names (<stem>_list, <stem>_detail).
-REGISTER_LISTS = (
-    "organisation",
-    "qualification",
-    "platform",
-    "fund",
-    "brand_event",
-    "base",
-    "park",
-    "patent",
-    "talent",
-    "talent_recognition",
-    "team",
-)
+
+def _register_routes() -> tuple[str, ...]:
+    from innoplan.registry.registers import REGISTERS
+
+    return tuple(register.route for register in REGISTERS)
+
+
+# The registers with a list page, by the stem of their URL names (<stem>_list, <stem>_detail),
+# as the registry declares them.
+REGISTER_LISTS = _register_routes()
 
 
 def credit_code(serial: int | None = None, *, division: str = "110112") -> str:

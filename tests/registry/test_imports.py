@@ -18,16 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from innoplan.imports.services import import_apply, import_check, import_template
 from innoplan.metrics.models import MetricSnapshot
-from innoplan.registry.imports import (
-    ImportFileError,
-    import_apply,
-    import_check,
-    import_template,
-    read_upload,
-)
 from innoplan.registry.models import (
     Fund,
     Organisation,
@@ -37,7 +31,9 @@ from innoplan.registry.models import (
     TalentRecognition,
     Team,
 )
-from innoplan.registry.resources import RESOURCES
+from innoplan.registry.registers import IMPORTED
+from innoplan.tabular.report import ImportFileError
+from innoplan.tabular.rows import read_upload
 from tests.registry.builders import (
     application_number,
     credit_code,
@@ -45,21 +41,9 @@ from tests.registry.builders import (
     make_organisation,
     with_wrong_check_character,
 )
+from tests.spreadsheets import ORG_HEADERS, xlsx
 
 pytestmark = pytest.mark.django_db
-
-ORG_HEADERS = ["统一社会信用代码", "名称", "机构类型", "产业方向", "所在镇街", "入驻日期"]
-
-
-def xlsx(headers, rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def csv_bytes(headers, rows, encoding="utf-8") -> bytes:
@@ -488,14 +472,14 @@ def test_teams_with_members_and_funds_with_their_scale(english):
 # --- templates and the command line -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("register", sorted(RESOURCES))
+@pytest.mark.parametrize("register", IMPORTED, ids=lambda r: r.slug)
 def test_every_template_has_headers_an_example_row_and_drop_downs(register, town):
-    book = load_workbook(io.BytesIO(import_template(register)))
+    book = load_workbook(io.BytesIO(import_template(register.slug)))
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
-    assert headers == RESOURCES[register].headers()
+    assert headers == register.resource.headers()
     assert any(c.value not in (None, "") for c in sheet[2])
-    coded = [c for c in RESOURCES[register].template_columns() if c.choices]
+    coded = [c for c in register.resource.template_columns() if c.choices]
     assert len(sheet.data_validations.dataValidation) == len(coded)
 
 

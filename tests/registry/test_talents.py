@@ -254,8 +254,9 @@ def test_others_cannot_unmask_the_phone(client, request, persona, talent_with_ph
 
 
 def test_the_import_reads_phones_and_its_report_never_shows_one(english):
-    from innoplan.registry.imports import import_apply, import_check, import_template, read_upload
-    from innoplan.registry.resources import TalentResource
+    from innoplan.imports.services import import_apply, import_check, import_template
+    from innoplan.registry.resources.talents import TalentResource
+    from innoplan.tabular.rows import read_upload
 
     assert "手机号码" in TalentResource.headers()
     template = load_workbook(io.BytesIO(import_template("talents"))).active

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from innoplan.registry import models as registry
 from innoplan.registry.choices import (
     BaseKind,
     Industry,
@@ -19,19 +20,6 @@ from innoplan.registry.choices import (
     PlatformKind,
     QualificationKind,
     RecognitionKind,
-)
-from innoplan.registry.models import (
-    Base,
-    BrandEvent,
-    Fund,
-    FundScale,
-    Organisation,
-    Park,
-    Platform,
-    Qualification,
-    TalentRecognition,
-    Team,
-    TeamMember,
 )
 from tests.registry.builders import (
     REGISTER_LISTS,
@@ -50,26 +38,26 @@ pytestmark = pytest.mark.django_db
 def records(town):
     """One record of each register, all valid today."""
     organisation = make_organisation("北京智云科技有限公司", town=town)
-    park = make(Park, name="张家湾设计小镇", town=town, valid_from=date(2020, 1, 1))
+    park = make(registry.Park, name="张家湾设计小镇", town=town, valid_from=date(2020, 1, 1))
     qualification = make(
-        Qualification,
+        registry.Qualification,
         organisation=organisation,
         kind=QualificationKind.HIGH_TECH,
         valid_from=date(2024, 1, 1),
     )
     platform = make(
-        Platform,
+        registry.Platform,
         name="智云重点实验室",
         kind=PlatformKind.KEY_LABORATORY,
         level=Level.MUNICIPAL,
         host=organisation,
         valid_from=date(2021, 1, 1),
     )
-    fund = make(Fund, name="通州科创子基金", valid_from=date(2021, 1, 1))
-    make(FundScale, fund=fund, effective_on=date(2021, 1, 1), amount=Decimal("500000000"))
-    event = make(BrandEvent, name="运河创新大会", valid_from=date(2019, 1, 1))
+    fund = make(registry.Fund, name="通州科创子基金", valid_from=date(2021, 1, 1))
+    make(registry.FundScale, fund=fund, effective_on=date(2021, 1, 1), amount=Decimal("500000000"))
+    event = make(registry.BrandEvent, name="运河创新大会", valid_from=date(2019, 1, 1))
     base = make(
-        Base,
+        registry.Base,
         name="宋庄科普基地",
         kind=BaseKind.SCIENCE_POPULARISATION,
         level=Level.DISTRICT,
@@ -82,20 +70,20 @@ def records(town):
     )
     talent = make_talent("李明", employer=organisation)
     recognition = make(
-        TalentRecognition,
+        registry.TalentRecognition,
         talent=talent,
         kind=RecognitionKind.CANAL_TALENT,
         tier="leading",
         valid_from=date(2023, 5, 1),
     )
     team = make(
-        Team,
+        registry.Team,
         name="智云算法团队",
         organisation=organisation,
         recognition_year=2024,
         valid_from=date(2024, 6, 1),
     )
-    TeamMember.objects.create(team=team, talent=talent, is_leader=True)
+    registry.TeamMember.objects.create(team=team, talent=talent, is_leader=True)
     return {
         "talent": talent,
         "talent_recognition": recognition,
@@ -266,7 +254,7 @@ def test_the_as_of_filter_lists_what_counted_on_that_day(client, leader):
 def test_the_qualification_filter_follows_the_as_of_day(client, leader):
     holder = make_organisation("高企甲")
     make(
-        Qualification,
+        registry.Qualification,
         organisation=holder,
         kind=QualificationKind.HIGH_TECH,
         valid_from=date(2021, 1, 1),
@@ -309,8 +297,14 @@ def test_the_patent_export_lists_its_patentees(client, leader, records):
 
 
 def test_choice_filters_narrow_the_list(client, leader, town):
-    make(Park, name="甲园", industry=Industry.DIGITAL_ECONOMY, valid_from=date(2020, 1, 1))
-    make(Park, name="乙园", industry=Industry.FUTURE_HEALTH, town=town, valid_from=date(2020, 1, 1))
+    make(registry.Park, name="甲园", industry=Industry.DIGITAL_ECONOMY, valid_from=date(2020, 1, 1))
+    make(
+        registry.Park,
+        name="乙园",
+        industry=Industry.FUTURE_HEALTH,
+        town=town,
+        valid_from=date(2020, 1, 1),
+    )
     client.force_login(leader)
     assert names_listed(client.get(list_url("park", industry=Industry.FUTURE_HEALTH))) == ["乙园"]
     assert names_listed(client.get(list_url("park", town=town.pk))) == ["乙园"]
@@ -340,7 +334,7 @@ def test_the_export_has_exactly_the_filtered_rows_with_the_tables_columns(client
     response = client.get(list_url("organisation", q="智云", format="xlsx"))
     rows = list(_sheet(response).iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    assert header[0] == str(Organisation._meta.get_field("name").verbose_name)
+    assert header[0] == str(registry.Organisation._meta.get_field("name").verbose_name)
     assert len(header) == 7
     assert sorted(r[0] for r in body) == ["智云0号公司", "智云1号公司", "智云2号公司"]
     # Dates as ISO text, and no "—" placeholder for an empty cell.
@@ -349,8 +343,8 @@ def test_the_export_has_exactly_the_filtered_rows_with_the_tables_columns(client
 
 
 def test_the_export_is_not_paginated(client, leader):
-    Organisation.objects.bulk_create(
-        Organisation(name=f"公司{n:03d}", credit_code=credit_code(), kind="enterprise")
+    registry.Organisation.objects.bulk_create(
+        registry.Organisation(name=f"公司{n:03d}", credit_code=credit_code(), kind="enterprise")
         for n in range(60)
     )
     client.force_login(leader)
@@ -360,7 +354,11 @@ def test_the_export_is_not_paginated(client, leader):
 
 
 def test_the_export_keeps_a_formula_like_name_as_text(client, leader):
-    make(BrandEvent, name='=HYPERLINK("http://evil.example","x")', valid_from=date(2020, 1, 1))
+    make(
+        registry.BrandEvent,
+        name='=HYPERLINK("http://evil.example","x")',
+        valid_from=date(2020, 1, 1),
+    )
     client.force_login(leader)
     sheet = _sheet(client.get(list_url("brand_event", format="xlsx")))
     cell = sheet.cell(row=2, column=1)
@@ -391,23 +389,23 @@ def _grow(records, town, n: int) -> None:
     for i in range(n):
         other = make_organisation(f"扩容公司{i}", town=town)
         make(
-            Qualification,
+            registry.Qualification,
             organisation=other,
             kind=QualificationKind.TECH_SME,
             valid_from=date(2024, 1, 1),
         )
         make(
-            Platform,
+            registry.Platform,
             name=f"平台{i}",
             kind=PlatformKind.INCUBATOR,
             level=Level.DISTRICT,
             host=other,
             valid_from=date(2022, 1, 1),
         )
-        make(Fund, name=f"基金{i}", valid_from=date(2022, 1, 1))
-        make(BrandEvent, name=f"活动{i}", valid_from=date(2022, 1, 1))
+        make(registry.Fund, name=f"基金{i}", valid_from=date(2022, 1, 1))
+        make(registry.BrandEvent, name=f"活动{i}", valid_from=date(2022, 1, 1))
         make(
-            Base,
+            registry.Base,
             name=f"基地{i}",
             kind=BaseKind.SCIENCE_COURTYARD,
             level=Level.DISTRICT,
@@ -415,16 +413,16 @@ def _grow(records, town, n: int) -> None:
             town=town,
             valid_from=date(2022, 1, 1),
         )
-        make(Park, name=f"园区{i}", town=town, valid_from=date(2022, 1, 1))
+        make(registry.Park, name=f"园区{i}", town=town, valid_from=date(2022, 1, 1))
         make_patent(owners=[organisation, other], title=f"专利{i}")
         talent = make_talent(f"人才{i}", employer=other)
         make(
-            TalentRecognition,
+            registry.TalentRecognition,
             talent=talent,
             kind=RecognitionKind.YOUNG_SCIENTIST,
             valid_from=date(2022, 1, 1),
         )
-        make(Team, name=f"团队{i}", recognition_year=2022, valid_from=date(2022, 3, 1))
+        make(registry.Team, name=f"团队{i}", recognition_year=2022, valid_from=date(2022, 3, 1))
 
 
 @pytest.mark.parametrize("route", REGISTER_LISTS)

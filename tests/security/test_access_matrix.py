@@ -26,6 +26,7 @@ from django.contrib.admin.sites import site as admin_site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.registry.builders import REGISTER_LISTS
 from tests.security.routes import fill, routes
 
 pytestmark = pytest.mark.django_db
@@ -199,13 +200,19 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "supervision:notice_detail": ("notice",
         "302 200  200  404  200  403  403  403",
         "302 403  400  404  403  403  403  403"),
-    "supervision:milestone_import": (None,
+    "supervision:milestone_import_list": (None,
         "302 200  403  403  403  403  403  403",
         "302 200  403  403  403  403  403  403"),
-    "supervision:milestone_import_template": (None,
+    "supervision:milestone_import_template": ("milestones",
         "302 200  403  403  403  403  403  403",
         "302 405  405  405  405  405  405  405"),
-    "supervision:milestone_import_confirm": (None,
+    "supervision:milestone_import_job": ("milestone_import_job",
+        "302 200  403  403  403  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    "supervision:milestone_import_job_state": ("milestone_import_job",
+        "302 200  403  403  403  403  403  403",
+        "302 405  405  405  405  405  405  405"),
+    "supervision:milestone_import_job_confirm": ("milestone_import_job",
         "302 405  405  405  405  405  405  405",
         "302 302  403  403  403  403  403  403"),
     # --- reports (the job in the URL is the plan owner's) ---
@@ -250,20 +257,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
         "302 405  405  405  405  405  405  405"),
 }
 
-REGISTER_ROUTES = (
-    "organisation",
-    "qualification",
-    "platform",
-    "fund",
-    "brand_event",
-    "base",
-    "park",
-    "patent",
-    "talent",
-    "talent_recognition",
-    "team",
-)
-for _register in REGISTER_ROUTES:
+for _register in REGISTER_LISTS:
     # Class-based views: the permission is checked before the method, so business users get
     # 405 for a POST and everyone else 403.
     MATRIX[f"registry:{_register}_list"] = (None,
@@ -311,8 +305,8 @@ def world(
 ):
     """One record of every kind a URL names, owned by department A where that applies."""
     from innoplan.audit.models import AuditEvent
+    from innoplan.imports.models import ImportJob
     from innoplan.plans.services import indicator_update, reported_value_submit
-    from innoplan.registry.models import ImportJob
     from tests.registry.builders import make_talent
 
     settings.MEDIA_ROOT = tmp_path
@@ -335,9 +329,15 @@ def world(
         actor=reporter_a,
     )
     job = ImportJob.objects.create(
-        register="organisations",
+        importer="organisations",
         file_name="机构名单.csv",
-        file=SimpleUploadedFile("机构名单.csv", "名称\n".encode()),
+        status=ImportJob.Status.FAILED,
+        error="no key column",
+        created_by=plan_owner,
+    )
+    milestone_job = ImportJob.objects.create(
+        importer="milestones",
+        file_name="节点.xlsx",
         status=ImportJob.Status.FAILED,
         error="no key column",
         created_by=plan_owner,
@@ -350,7 +350,9 @@ def world(
         "report": report.pk,
         "task": plan.tasks.get(number=1).pk,
         "import_job": job.pk,
+        "milestone_import_job": milestone_job.pk,
         "register": "organisations",
+        "milestones": "milestones",
         "audit_event": AuditEvent.objects.order_by("-pk").first().pk,
         "account": leader.pk,
         **records,
@@ -490,7 +492,7 @@ def signed_in(request, login_client):
 def _path(name: str, route: str, world: dict) -> str:
     obj = MATRIX[name][0]
     values = {}
-    for parameter in ("pk", "indicator_id", "register"):
+    for parameter in ("pk", "indicator_id", "register", "importer"):
         if f"<{parameter}>" in route or f":{parameter}>" in route:
             values[parameter] = world[obj]
     return fill(route, values)
@@ -704,7 +706,7 @@ ADMIN_MODELS: dict[str, str] = {
     "registry.patent": "403 403  403  403  403  302",
     "registry.talent": "403 403  403  403  403  302",
     "registry.team": "403 403  403  403  403  302",
-    "registry.importjob": "403 403  403  403  403  302",
+    "imports.importjob": "403 403  403  403  403  302",
     "django_tasks_database.dbtaskresult": "403 403  403  403  403  302",
 }
 # Extra pages some model admins add, for the system administrator.
@@ -722,7 +724,7 @@ def _admin_objects(world) -> dict[str, object]:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from innoplan.registry.tasks import import_job_check
+    from innoplan.imports.tasks import import_job_check
 
     Group.objects.create(name="matrix")
     seen = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "leader"}

@@ -22,9 +22,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.urls import reverse
 
+from innoplan.imports.models import ImportJob
 from innoplan.plans.models import ReportedValue
 from innoplan.plans.services import reported_value_submit
-from innoplan.registry.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -183,12 +183,13 @@ def test_an_attachment_is_downloaded_never_rendered(
 
 
 def test_an_oversized_import_is_refused_before_it_is_read(plan_owner, media, settings):
-    from innoplan.registry.import_jobs import ImportFileError, import_job_create
+    from innoplan.imports.services import import_job_create
+    from innoplan.tabular.report import ImportFileError
 
     settings.INNOPLAN_IMPORT_MAX_BYTES = 1024 * 1024
     with pytest.raises(ImportFileError, match="MB"):
         import_job_create(
-            register="organisations",
+            importer="organisations",
             upload=Unreadable("机构名单.xlsx", 200 * 1024 * 1024),
             actor=plan_owner,
         )
@@ -212,7 +213,7 @@ def test_an_import_that_is_no_spreadsheet_is_refused_with_nothing_stored(
     client.force_login(plan_owner)
     response = client.post(
         reverse("registry:import_list"),
-        {"register": "organisations", "file": SimpleUploadedFile(name, data)},
+        {"importer": "organisations", "file": SimpleUploadedFile(name, data)},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["file"]

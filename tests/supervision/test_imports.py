@@ -1,6 +1,7 @@
 """Bulk entry of milestones and projects from the district's Excel template: the check that
 writes nothing, errors by row and column, all rows or none, re-imports that change nothing,
-the pages (plan owner only) and ``innoplan import-milestones``."""
+the pages (plan owner only, the import jobs every importer has) and ``innoplan
+import-milestones``."""
 
 from __future__ import annotations
 
@@ -15,15 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from innoplan.audit.models import AuditEvent
-from innoplan.registry.imports import read_upload
-from innoplan.supervision import imports
-from innoplan.supervision.import_views import urlpatterns_import
+from innoplan.imports.models import ImportJob
+from innoplan.imports.services import ImportChanged, import_table
 from innoplan.supervision.models import Milestone, Project
+from innoplan.tabular.report import ImportFileError
+from innoplan.tabular.rows import read_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -41,34 +43,6 @@ GOOD_ROWS = [
     [3, "研发机构挂牌运行", "挂牌照片", "2027-06-30", "dept-a", "", "新型研发机构落地"],
     ["5", "中试平台开工", "开工报告", "2027/3/31", "区经济和信息化局", "区科委；dept-b", ""],
 ]
-
-
-def _site_urls_with_import():
-    """The site's URLs with the import pages under ``supervision:``, until the supervision
-    URLs include them (the test then runs on the site's own URLs)."""
-    from innoplan import urls as site
-    from innoplan.supervision import urls as supervision
-
-    patterns = [p for p in site.urlpatterns if getattr(p, "app_name", None) != "supervision"]
-    return [
-        path(
-            "supervision/", include((supervision.urlpatterns + urlpatterns_import, "supervision"))
-        ),
-        *patterns,
-    ]
-
-
-urlpatterns: list = []  # this module is the URL conf while the site's lacks the import pages
-
-
-@pytest.fixture(autouse=True)
-def import_urls(settings):
-    try:
-        reverse("supervision:milestone_import")
-    except NoReverseMatch:
-        if not urlpatterns:
-            urlpatterns.extend(_site_urls_with_import())
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture(autouse=True)
@@ -93,11 +67,15 @@ def table_of(file: Path):
 
 
 def check(file: Path, actor):
-    return imports.milestone_import_check(table_of(file), actor=actor)
+    return import_table(
+        importer="milestones", table=table_of(file), apply=False, actor=actor, file_name=file.name
+    )
 
 
 def apply(file: Path, actor, **kwargs):
-    return imports.milestone_import_apply(table_of(file), actor=actor, **kwargs)
+    return import_table(
+        importer="milestones", table=table_of(file), apply=True, actor=actor, **kwargs
+    )
 
 
 def errors_of(report) -> dict[int, list[tuple[str | None, str]]]:
@@ -148,10 +126,10 @@ def test_a_good_file_creates_milestones_their_cooperating_departments_and_a_proj
 
 def test_importing_the_same_file_twice_changes_nothing(tmp_path, plan, departments, plan_owner):
     file = write_xlsx(tmp_path, GOOD_ROWS)
-    apply(file, plan_owner)
+    apply(file, plan_owner, file_name=file.name)
     entries = LogEntry.objects.count()
 
-    again = apply(file, plan_owner)
+    again = apply(file, plan_owner, file_name=file.name)
 
     assert [r.outcome for r in again.rows] == ["unchanged"] * 3
     assert Milestone.objects.count() == 3 and Project.objects.count() == 1
@@ -159,13 +137,13 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path, plan, departmen
 
 
 def test_a_changed_row_updates_its_milestone_in_place(tmp_path, plan, departments, plan_owner):
-    apply(write_xlsx(tmp_path, GOOD_ROWS), plan_owner)
+    apply(write_xlsx(tmp_path, GOOD_ROWS), plan_owner, file_name="节点.xlsx")
     before = Milestone.objects.get(title="中试平台开工")
     changed = [row[:] for row in GOOD_ROWS]
     changed[2][3] = "2027年4月30日"
     changed[2][5] = ""
 
-    report = apply(write_xlsx(tmp_path, changed, name="改.xlsx"), plan_owner)
+    report = apply(write_xlsx(tmp_path, changed, name="改.xlsx"), plan_owner, file_name="改.xlsx")
 
     assert [r.outcome for r in report.rows] == ["unchanged", "unchanged", "update"]
     after = Milestone.objects.get(title="中试平台开工")
@@ -192,7 +170,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(
     ]
     file = write_xlsx(tmp_path, rows)
 
-    report = apply(file, plan_owner)
+    report = apply(file, plan_owner, file_name=file.name)
 
     assert not report.applied
     errors = errors_of(report)
@@ -214,7 +192,7 @@ def test_a_file_without_a_required_column_is_refused_whole(tmp_path, plan, depar
     file = write_xlsx(
         tmp_path, [[3, "节点", "2026-12-31"]], headers=["任务编号", "节点名称", "日期"]
     )
-    with pytest.raises(imports.ImportFileError, match="计划完成日期、牵头单位"):
+    with pytest.raises(ImportFileError, match="计划完成日期、牵头单位"):
         check(file, plan_owner)
 
 
@@ -222,11 +200,11 @@ def test_the_confirmation_refuses_when_the_milestones_changed_since_the_check(
     tmp_path, plan, departments, plan_owner
 ):
     file = write_xlsx(tmp_path, GOOD_ROWS)
-    fingerprint = imports.report_fingerprint(check(file, plan_owner))
-    apply(write_xlsx(tmp_path, GOOD_ROWS[:1], name="先.xlsx"), plan_owner)
+    fingerprint = check(file, plan_owner).fingerprint()
+    apply(write_xlsx(tmp_path, GOOD_ROWS[:1], name="先.xlsx"), plan_owner, file_name="先.xlsx")
 
-    with pytest.raises(imports.ImportChanged):
-        apply(file, plan_owner, expected=fingerprint)
+    with pytest.raises(ImportChanged):
+        apply(file, plan_owner, file_name=file.name, expected=fingerprint)
 
     assert Milestone.objects.count() == 1  # the other file's, and nothing of this one
 
@@ -237,25 +215,31 @@ def test_only_the_plan_owner_imports(tmp_path, plan, departments, reporter_a, le
         with pytest.raises(PermissionDenied):
             check(file, user)
         with pytest.raises(PermissionDenied):
-            apply(file, user)
+            apply(file, user, file_name=file.name)
     assert not Milestone.objects.exists()
 
 
 # --- the pages ------------------------------------------------------------------------------
 
+LIST = "supervision:milestone_import_list"
+
 
 def upload(client, file: Path):
     return client.post(
-        reverse("supervision:milestone_import"),
-        {"file": SimpleUploadedFile(file.name, file.read_bytes())},
+        reverse(LIST),
+        {"importer": "milestones", "file": SimpleUploadedFile(file.name, file.read_bytes())},
     )
+
+
+def job_url(job, page="job"):
+    return reverse(f"supervision:milestone_import_{page}", args=[job.pk])
 
 
 def test_the_template_has_the_districts_headers_and_the_tasks(
     client, plan, departments, plan_owner
 ):
     client.force_login(plan_owner)
-    response = client.get(reverse("supervision:milestone_import_template"))
+    response = client.get(reverse("supervision:milestone_import_template", args=["milestones"]))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
@@ -268,29 +252,41 @@ def test_the_template_has_the_districts_headers_and_the_tasks(
     assert AuditEvent.objects.filter(event="export", detail__template="milestones").exists()
 
 
+def test_the_milestone_list_links_the_import_for_the_plan_owner_only(
+    client, plan, plan_owner, reporter_a
+):
+    client.force_login(plan_owner)
+    link = reverse(LIST).encode()
+    assert link in client.get(reverse("supervision:milestone_list")).content
+    client.force_login(reporter_a)
+    assert link not in client.get(reverse("supervision:milestone_list")).content
+
+
 def test_the_plan_owner_uploads_checks_and_confirms_a_file(
     client, tmp_path, media, plan, departments, plan_owner
 ):
     client.force_login(plan_owner)
-    assert client.get(reverse("supervision:milestone_import")).status_code == 200
+    assert client.get(reverse(LIST)).status_code == 200
     response = upload(client, write_xlsx(tmp_path, GOOD_ROWS))
-    assert response.status_code == 200
-    page = response.content.decode()
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == job_url(job)
+    assert job.importer == "milestones" and job.status == ImportJob.Status.CHECKED
+    page = client.get(job_url(job)).content.decode()
     assert page.count('data-outcome="new"') == 3 and "confirm-button" in page
+    assert "研发机构签约落地" in page  # the report says which milestone a row is
     assert not Milestone.objects.exists()
-    token = response.context["token"]
+    kept = [f for f in media.rglob("*") if f.is_file()]
+    assert len(kept) == 1 and b"PK" not in kept[0].read_bytes()[:64]  # kept encrypted
 
-    done = client.post(
-        reverse("supervision:milestone_import_confirm"), {"token": token}, follow=True
-    )
+    client.post(job_url(job, "job_confirm"))
 
-    assert done.redirect_chain[-1][0] == reverse("supervision:milestone_import")
-    assert [m.level_tag for m in done.context["messages"]] == ["success"]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.APPLIED and job.applied_by == plan_owner
     assert Milestone.objects.count() == 3
-    assert not any(media.rglob("*.xlsx"))  # the kept file is gone once imported
-    again = client.post(
-        reverse("supervision:milestone_import_confirm"), {"token": token}, follow=True
-    )
+    assert not [f for f in media.rglob("*") if f.is_file()]  # discarded once imported
+    event = AuditEvent.objects.get(event="import.confirm")
+    assert event.outcome == "success" and event.detail["new"] == 3
+    again = client.post(job_url(job, "job_confirm"), follow=True)
     assert [m.level_tag for m in again.context["messages"]] == ["error"]
     assert Milestone.objects.count() == 3
 
@@ -300,35 +296,44 @@ def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(
 ):
     client.force_login(plan_owner)
     rows = [[3, "节点甲", "", "2026-13-01", "区科委", "", ""]]
-    response = upload(client, write_xlsx(tmp_path, rows))
-    page = response.content.decode()
+    upload(client, write_xlsx(tmp_path, rows))
+    job = ImportJob.objects.get()
+    page = client.get(job_url(job)).content.decode()
     assert 'data-row="2" data-outcome="error"' in page
     assert "计划完成日期" in page and "2026-13-01" in page
-    assert "confirm-button" not in page and response.context["token"] is None
-    assert not any(media.rglob("*.*"))  # a file that cannot be confirmed is not kept
-
-
-def test_the_confirmation_refuses_a_changed_file_or_another_users_check(
-    client, login_client, tmp_path, media, plan, departments, plan_owner
-):
-    from innoplan.accounts.models import User
-
-    client.force_login(plan_owner)
-    token = upload(client, write_xlsx(tmp_path, GOOD_ROWS)).context["token"]
-    other_owner = User.objects.create_user("owner2", role=plan_owner.role, password="x-Y-z-12345")
-    other = login_client(other_owner)
-    response = other.post(reverse("supervision:milestone_import_confirm"), {"token": token})
-    assert response.status_code == 302 and not Milestone.objects.exists()
-
-    kept = next(media.rglob("*.xlsx"))
-    kept.write_bytes(write_xlsx(tmp_path, GOOD_ROWS[:1], name="换.xlsx").read_bytes())
-    response = client.post(
-        reverse("supervision:milestone_import_confirm"), {"token": token}, follow=True
-    )
+    assert "confirm-button" not in page
+    client.post(job_url(job, "job_confirm"))
     assert not Milestone.objects.exists()
-    assert response.redirect_chain[-1][0] == reverse("supervision:milestone_import")
-    forged = client.post(reverse("supervision:milestone_import_confirm"), {"token": "x:y"})
-    assert forged.status_code == 302 and not Milestone.objects.exists()
+
+
+def test_a_confirm_on_the_page_is_refused_when_the_milestones_changed_since_the_check(
+    client, tmp_path, media, plan, departments, plan_owner
+):
+    client.force_login(plan_owner)
+    upload(client, write_xlsx(tmp_path, GOOD_ROWS))
+    job = ImportJob.objects.get()
+    apply(write_xlsx(tmp_path, GOOD_ROWS[:1], name="先.xlsx"), plan_owner, file_name="先.xlsx")
+
+    client.post(job_url(job, "job_confirm"))
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.error
+    assert Milestone.objects.count() == 1  # the other file's, and nothing of this one
+    refused = AuditEvent.objects.filter(event="import.confirm", outcome="failure")
+    assert refused.filter(detail__file="节点.xlsx").exists()
+
+
+def test_another_plan_owner_cannot_confirm_a_job_of_the_plan_owners_or_see_it_otherwise(
+    client, tmp_path, media, plan, departments, plan_owner, reporter_a
+):
+    client.force_login(plan_owner)
+    upload(client, write_xlsx(tmp_path, GOOD_ROWS))
+    job = ImportJob.objects.get()
+    client.force_login(reporter_a)
+    assert client.post(job_url(job, "job_confirm")).status_code == 403
+    assert client.get(job_url(job)).status_code == 403
+    assert not Milestone.objects.exists()
+    assert AuditEvent.objects.filter(event="access.denied", actor=reporter_a).exists()
 
 
 def test_too_large_or_not_a_spreadsheet_is_refused_before_it_is_read(
@@ -344,16 +349,16 @@ def test_too_large_or_not_a_spreadsheet_is_refused_before_it_is_read(
     word = tmp_path / "节点.docx"
     word.write_bytes(b"PK\x03\x04not really")
     response = upload(client, word)
-    assert response.status_code == 400 and ".xlsx" in response.content.decode()
-    assert not any(media.rglob("*.*")) and not Milestone.objects.exists()
+    assert response.status_code == 400
+    assert not any(f.is_file() for f in media.rglob("*")) and not Milestone.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["reporter_a", "reporter_b", "leader", "sysadmin"])
 def test_nobody_but_the_plan_owner_opens_the_import_pages(request, client, plan, role):
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("supervision:milestone_import")).status_code == 403
-    assert client.get(reverse("supervision:milestone_import_template")).status_code == 403
-    assert client.post(reverse("supervision:milestone_import_confirm")).status_code == 403
+    assert client.get(reverse(LIST)).status_code == 403
+    template = reverse("supervision:milestone_import_template", args=["milestones"])
+    assert client.get(template).status_code == 403
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -375,7 +380,8 @@ def test_the_command_checks_imports_and_reports_each_row(tmp_path, plan, departm
     code, out = run(str(file), "--dry-run", "--format", "json", *owner)
     report = json.loads(out)
     assert code == 0 and report["counts"]["new"] == 3 and not report["applied"]
-    assert report["rows"][0]["row"] == 2 and report["rows"][0]["title"] == "研发机构签约落地"
+    assert report["rows"][0]["row"] == 2
+    assert report["rows"][0]["about"]["节点名称"] == "研发机构签约落地"
     assert not Milestone.objects.exists()
 
     code, out = run(str(file), "--dry-run", *owner)
@@ -395,7 +401,7 @@ def test_the_command_checks_imports_and_reports_each_row(tmp_path, plan, departm
 
 def test_the_command_refuses_anyone_but_the_plan_owner(tmp_path, plan, departments, reporter_a):
     file = write_xlsx(tmp_path, GOOD_ROWS)
-    with translation.override("en"), pytest.raises(CommandError, match="not the plan owner"):
+    with translation.override("en"), pytest.raises(CommandError, match="may not import"):
         call_command("import-milestones", str(file), "--user", reporter_a.username)
     with pytest.raises(CommandError, match="--user"):
         call_command("import-milestones", str(file))

@@ -192,6 +192,22 @@ def field_cipher() -> FieldKeyring:
     )
 
 
+# --- what else is kept under the field key ------------------------------------------------------
+
+# Steps of ``innoplan rotate-field-key`` that move what else an app keeps under the field key
+# (its kept files), run once every encrypted field has moved. A step takes the new key ring and
+# returns how many items it re-encrypted, per kind (a ``collections.Counter``). Apps register
+# theirs in ``AppConfig.ready`` with ``after_rotation``.
+ROTATION_STEPS: list = []
+
+
+def after_rotation(step):
+    """Register ``step(ring) -> Counter`` to run after the fields moved to a new key."""
+    if step not in ROTATION_STEPS:
+        ROTATION_STEPS.append(step)
+    return step
+
+
 # --- where the keys are kept -------------------------------------------------------------------
 
 

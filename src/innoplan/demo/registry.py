@@ -22,6 +22,7 @@ from innoplan.core.identifiers import (
     patent_check_character,
 )
 from innoplan.metrics.services import metric_snapshots_invalidate
+from innoplan.registry import models as registry
 from innoplan.registry import validity
 from innoplan.registry.choices import (
     BaseKind,
@@ -33,22 +34,6 @@ from innoplan.registry.choices import (
     PlatformKind,
     QualificationKind,
     RecognitionKind,
-)
-from innoplan.registry.models import (
-    Base,
-    BrandEvent,
-    Fund,
-    FundScale,
-    Organisation,
-    Park,
-    Patent,
-    PatentOwner,
-    Platform,
-    Qualification,
-    Talent,
-    TalentRecognition,
-    Team,
-    TeamMember,
 )
 
 # Demo ID-card numbers use a region code no real person has (1199xx is not assigned).
@@ -103,8 +88,8 @@ class DemoRegistry:
         self.baseline_on = baseline_on
         self.rng = random.Random(seed)
         self.serial = 0
-        self.organisations: list[Organisation] = []
-        self.qualifications: list[Qualification] = []
+        self.organisations: list[registry.Organisation] = []
+        self.qualifications: list[registry.Qualification] = []
         self.towns: list = []
 
     # --- helpers ------------------------------------------------------------------------
@@ -123,13 +108,13 @@ class DemoRegistry:
 
     def organisation(
         self, *, since: date, kind: str = OrganisationKind.ENTERPRISE, name: str | None = None
-    ) -> Organisation:
+    ) -> registry.Organisation:
         if name is None:
             name = (
                 f"北京{self.rng.choice(WORDS)}{self.rng.choice(TRADES)}有限公司"
                 f"（演示{self.serial + 1:04d}）"
             )
-        organisation = Organisation(
+        organisation = registry.Organisation(
             credit_code=self.credit_code(),
             name=name,
             name_initials=pinyin_initials(name),  # bulk_create skips save()
@@ -141,12 +126,12 @@ class DemoRegistry:
         self.organisations.append(organisation)
         return organisation
 
-    def qualify(self, organisation: Organisation, kind: str, issued_on: date) -> None:
+    def qualify(self, organisation: registry.Organisation, kind: str, issued_on: date) -> None:
         """A qualification, renewed on its expiry for as long as the demo runs."""
         while issued_on <= self.today:
             expires_on = validity.expiry_for(kind, issued_on)
             self.qualifications.append(
-                Qualification(
+                registry.Qualification(
                     organisation=organisation,
                     kind=kind,
                     valid_from=issued_on,
@@ -233,7 +218,7 @@ class DemoRegistry:
                 host = self.organisation(since=day - timedelta(days=200))
                 kind = self.rng.choice(kinds)
                 self.platform_rows.append(
-                    Platform(
+                    registry.Platform(
                         name=f"{host.name[:-8]}{PlatformKind(kind).label}",
                         kind=kind,
                         level=self.rng.choice(levels),
@@ -265,15 +250,15 @@ class DemoRegistry:
     def funds(self, count_values, count_baseline, scale_values, scale_baseline):
         """Funds by the count path; each month's scale increase goes to that month's new
         funds, or amends the latest fund when none is new."""
-        funds: list[tuple[Fund, list[FundScale]]] = []
+        funds: list[tuple[registry.Fund, list[registry.FundScale]]] = []
 
         def new_fund(day, amount):
-            fund = Fund(
+            fund = registry.Fund(
                 name=f"副中心{self.rng.choice(WORDS)}产业子基金{len(funds) + 1:02d}（演示）",
                 manager="演示基金管理有限公司",
                 valid_from=day,
             )
-            funds.append((fund, [FundScale(fund=fund, effective_on=day, amount=amount)]))
+            funds.append((fund, [registry.FundScale(fund=fund, effective_on=day, amount=amount)]))
 
         share = Decimal(scale_baseline) / count_baseline
         for _ in range(count_baseline):
@@ -289,7 +274,7 @@ class DemoRegistry:
             elif increase:
                 fund, history = funds[-1]
                 history.append(
-                    FundScale(
+                    registry.FundScale(
                         fund=fund,
                         effective_on=max(day, history[-1].effective_on + timedelta(days=1)),
                         amount=history[-1].amount + increase,
@@ -307,7 +292,7 @@ class DemoRegistry:
             digits = f"{filed_on.year}1{len(self.patent_rows) + 1:07d}"
             self.patent_rows.append(
                 (
-                    Patent(
+                    registry.Patent(
                         application_number=f"{digits}.{patent_check_character(digits)}",
                         title=f"一种{self.rng.choice(WORDS)}{self.rng.choice(TRADES)}装置及方法",
                         kind=PatentKind.INVENTION,
@@ -321,7 +306,7 @@ class DemoRegistry:
 
         self.stock(values, baseline, patent)
 
-    def patent_owner(self, day: date) -> Organisation:
+    def patent_owner(self, day: date) -> registry.Organisation:
         """An enterprise in the district before ``day``: one of a few dozen patent holders."""
         owners = [o for o in self.patent_holders if o.valid_from <= day]
         if len(owners) < 40 or self.rng.random() < 0.02:
@@ -330,12 +315,12 @@ class DemoRegistry:
             return owner
         return self.rng.choice(owners)
 
-    def talent(self, day: date) -> Talent:
+    def talent(self, day: date) -> registry.Talent:
         """A person working at an enterprise of the district, with an invented ID number."""
         self.serial += 1
         birth = self.day_in(date(1965, 1, 1), date(1998, 12, 31))
         first17 = f"{DEMO_ID_REGION}{birth:%Y%m%d}{self.serial % 1000:03d}"
-        person = Talent(
+        person = registry.Talent(
             name=self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, 2)),
             employer=self.rng.choice(self.patent_holders or self.organisations or [None]),
             title=self.rng.choice(["首席科学家", "技术总监", "研究员", "高级工程师", "教授"]),
@@ -353,7 +338,9 @@ class DemoRegistry:
                 if kind == RecognitionKind.CANAL_TALENT:
                     tier = self.rng.choices(CanalTalentTier.values, weights=[1, 4, 10])[0]
                 self.recognition_rows.append(
-                    TalentRecognition(talent=self.talent(day), kind=kind, tier=tier, valid_from=day)
+                    registry.TalentRecognition(
+                        talent=self.talent(day), kind=kind, tier=tier, valid_from=day
+                    )
                 )
 
             self.stock(values, baseline, recognise)
@@ -363,7 +350,7 @@ class DemoRegistry:
     def innovation_teams(self, values, baseline):
         def team(day):
             host = self.rng.choice(self.patent_holders or self.organisations)
-            row = Team(
+            row = registry.Team(
                 name=f"{host.name[:-8]}创新团队{len(self.team_rows) + 1:02d}",
                 organisation=host,
                 recognition_year=day.year,
@@ -377,23 +364,28 @@ class DemoRegistry:
     # --- writing ----------------------------------------------------------------------------
 
     def save(self) -> int:
-        Organisation.objects.bulk_create(self.organisations, batch_size=500)
-        Qualification.objects.bulk_create(self.qualifications, batch_size=500)
-        Platform.objects.bulk_create(self.platform_rows, batch_size=500)
+        registry.Organisation.objects.bulk_create(self.organisations, batch_size=500)
+        registry.Qualification.objects.bulk_create(self.qualifications, batch_size=500)
+        registry.Platform.objects.bulk_create(self.platform_rows, batch_size=500)
         for model, rows in self.rows.items():
             model.objects.bulk_create(rows, batch_size=500)
-        Fund.objects.bulk_create([fund for fund, _ in self.fund_rows])
-        FundScale.objects.bulk_create([s for _, history in self.fund_rows for s in history])
-        Patent.objects.bulk_create([patent for patent, _ in self.patent_rows], batch_size=500)
-        PatentOwner.objects.bulk_create(
-            [PatentOwner(patent=p, organisation=o) for p, o in self.patent_rows], batch_size=500
+        registry.Fund.objects.bulk_create([fund for fund, _ in self.fund_rows])
+        registry.FundScale.objects.bulk_create(
+            [s for _, history in self.fund_rows for s in history]
         )
-        Talent.objects.bulk_create(self.talent_rows, batch_size=500)
-        TalentRecognition.objects.bulk_create(self.recognition_rows, batch_size=500)
-        Team.objects.bulk_create([team for team, _ in self.team_rows], batch_size=500)
-        TeamMember.objects.bulk_create(
+        registry.Patent.objects.bulk_create(
+            [patent for patent, _ in self.patent_rows], batch_size=500
+        )
+        registry.PatentOwner.objects.bulk_create(
+            [registry.PatentOwner(patent=p, organisation=o) for p, o in self.patent_rows],
+            batch_size=500,
+        )
+        registry.Talent.objects.bulk_create(self.talent_rows, batch_size=500)
+        registry.TalentRecognition.objects.bulk_create(self.recognition_rows, batch_size=500)
+        registry.Team.objects.bulk_create([team for team, _ in self.team_rows], batch_size=500)
+        registry.TeamMember.objects.bulk_create(
             [
-                TeamMember(team=team, talent=talent, is_leader=index == 0)
+                registry.TeamMember(team=team, talent=talent, is_leader=index == 0)
                 for team, members in self.team_rows
                 for index, talent in enumerate(members)
             ],
@@ -453,14 +445,19 @@ def demo_registry_build(*, paths: dict[str, tuple], today: date, baseline_on: da
             MUNICIPAL_KINDS, [Level.MUNICIPAL, Level.NATIONAL]
         ),
         "incubation_platforms": demo.platforms(INCUBATION_KINDS, [Level.DISTRICT, Level.MUNICIPAL]),
-        "brand_events": demo.named(BrandEvent, "副中心品牌活动", organiser="区科委"),
+        "brand_events": demo.named(registry.BrandEvent, "副中心品牌活动", organiser="区科委"),
         "science_bases": demo.named(
-            Base, "通州区科普基地", kind=BaseKind.SCIENCE_POPULARISATION, level=Level.DISTRICT
+            registry.Base,
+            "通州区科普基地",
+            kind=BaseKind.SCIENCE_POPULARISATION,
+            level=Level.DISTRICT,
         ),
         "science_courtyards": demo.named(
-            Base, "通州科技小院", kind=BaseKind.SCIENCE_COURTYARD, level=Level.DISTRICT
+            registry.Base, "通州科技小院", kind=BaseKind.SCIENCE_COURTYARD, level=Level.DISTRICT
         ),
-        "featured_parks": demo.named(Park, "通州特色产业园区", industry=Industry.DIGITAL_ECONOMY),
+        "featured_parks": demo.named(
+            registry.Park, "通州特色产业园区", industry=Industry.DIGITAL_ECONOMY
+        ),
         "high_value_patents": demo.high_value_patents,
         "canal_talents": demo.recognised(RecognitionKind.CANAL_TALENT),
         "young_scientists": demo.recognised(RecognitionKind.YOUNG_SCIENTIST),

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext
-
 from innoplan.metrics.catalogue import METRICS, Metric, metric
 from innoplan.metrics.models import MetricSnapshot
 
@@ -82,57 +80,28 @@ def metric_unit(key: str) -> str:
     return metric(key).unit
 
 
-HIDDEN_COLUMNS = {
-    "id",
-    "created",
-    "updated",
-    "credit_code_warning",
-    "credit_code_confirmed",
-    "name_initials",
-}
-
-
-def _columns(model) -> list:
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_COLUMNS and not f.name.endswith("_ptr")
-    ]
-
-
-def _cell(record, field):
-    if field.is_relation:
-        return str(getattr(record, field.name) or "")
-    if field.choices:
-        return getattr(record, f"get_{field.name}_display")()
-    value = getattr(record, field.attname)
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    return value
-
-
 def metric_table(*, key: str, as_of: date) -> tuple[list[str], list[list]]:
-    """The records behind a metric's value on a day, as a header row and rows: the same
-    list on the page and in the Excel download. Related records are fetched with the rows."""
+    """The records behind a metric's value on a day, as a header row and rows: the same list
+    on the page and in the Excel download. The rows are the register's own table
+    (``registry.selectors.register_table``): what the register's list page shows, never a
+    ciphertext, a digest or an internal column."""
+    from innoplan.registry.selectors import fund_scales, register_table, table_values
+
     found = metric(key)
     if key == "sub_fund_scale":
-        from innoplan.registry.selectors import fund_scales
-
         pairs = fund_scales(as_of=as_of)
         if not pairs:
             return [], []
-        fields = _columns(type(pairs[0][0]))
-        headers = [str(f.verbose_name) for f in fields] + [str(found.name)]
-        return headers, [[_cell(fund, f) for f in fields] + [amount] for fund, amount in pairs]
+        from innoplan.registry.models import Fund
+
+        amounts = {fund.pk: amount for fund, amount in pairs}
+        table = register_table(Fund.objects.filter(pk__in=amounts))
+        header, rows = table_values(table)
+        funds = [row.record for row in table.rows]  # in the order of the values' rows
+        return [*header, str(found.name)], [
+            [*values, amounts[fund.pk]] for fund, values in zip(funds, rows, strict=True)
+        ]
     records = found.records(as_of)
-    model = getattr(records, "model", None)
-    if model is None:
-        records = list(records)
-        if not records:
-            return [], []
-        model = type(records[0])
-    fields = _columns(model)
-    relations = [f.name for f in fields if f.is_relation]
-    if hasattr(records, "select_related") and relations:
-        records = records.select_related(*relations)
-    return [str(f.verbose_name) for f in fields], [[_cell(r, f) for f in fields] for r in records]
+    if not records.exists():
+        return [], []
+    return table_values(register_table(records))

@@ -1,14 +1,15 @@
-"""Keep the metric snapshots true: a registry record saved or deleted drops the snapshots
-from the earliest date it touched (before or after the change) onwards."""
+"""Keep the metric snapshots true: a record of a counted register (``registry.registers``)
+saved or deleted drops the snapshots from the earliest date it touched (before or after the
+change) onwards. Registers the metrics do not count, and import jobs, drop nothing."""
 
 from datetime import date
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from innoplan.metrics.services import metric_snapshots_invalidate
 from innoplan.registry.changes import batch_finished, current_batch
+from innoplan.registry.registers import counted_models
 
 DATE_FIELDS_ATTR = "_metrics_dates_before"
 
@@ -44,7 +45,7 @@ def _invalidate_batch(sender, since, **kwargs):
 batch_finished.connect(_invalidate_batch, dispatch_uid="metrics-registry-batch")
 
 
-for model in apps.get_app_config("registry").get_models():
+for model in counted_models():
     pre_save.connect(_remember, sender=model, dispatch_uid=f"metrics-remember-{model.__name__}")
     post_save.connect(_invalidate, sender=model, dispatch_uid=f"metrics-save-{model.__name__}")
     post_delete.connect(_invalidate, sender=model, dispatch_uid=f"metrics-delete-{model.__name__}")

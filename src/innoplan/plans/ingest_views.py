@@ -17,18 +17,19 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from innoplan.accounts.permissions import authorise
 from innoplan.audit.events import Event, Outcome
 from innoplan.audit.services import record_event
 from innoplan.plans.ingest.parser import ParseResult, parse_plan_text, to_yaml
 from innoplan.plans.ingest.schema import COMPARATORS, PlanDocumentError, parse_plan_yaml
 from innoplan.plans.ingest_forms import PlanUploadForm, ProposalForm, sign_proposal
-from innoplan.plans.services import plan_load
+from innoplan.plans.services import plan_upload_confirm
 
 HEADER_FIELDS = ("title", "issuer", "doc_number", "date", "start_year", "deadline_year")
 TARGET_FIELDS = ("indicator", "comparator", "value", "unit", "display_unit", "year", "annual")
@@ -49,11 +50,6 @@ HEADER_LABELS = {
     "deadline_year": gettext_lazy("Deadline year"),
 }
 _INTEGER = re.compile(r"[+-]?\d+")
-
-
-def _require_owner(request) -> None:
-    if not request.user.has_perm("plans.manage_plan"):
-        raise PermissionDenied
 
 
 # --- the proposal: parser result -> signed payload -> plan dict ---------------------------------
@@ -264,7 +260,7 @@ def _proposal_context(token: str, payload: dict, plan: dict, problems=()) -> dic
 
 def plan_ingest(request):
     """GET: the upload form. POST: read the document and show the proposed plan."""
-    _require_owner(request)
+    authorise(request.user, "plans.manage_plan")
     if request.method == "POST":
         form = PlanUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -294,7 +290,7 @@ def _record_confirm(request, payload: dict, outcome: str, *, plan=None, error: s
 @require_POST
 def plan_ingest_confirm(request):
     """Load the proposal as edited, when the schema accepts it; else show it again."""
-    _require_owner(request)
+    authorise(request.user, "plans.manage_plan")
     proposal = ProposalForm(request.POST)
     if not proposal.is_valid():
         context = {"form": PlanUploadForm(), "refusals": proposal.errors.get("proposal", [])}
@@ -305,7 +301,9 @@ def plan_ingest_confirm(request):
     text = to_yaml(ParseResult(plan=plan))
     try:
         document = parse_plan_yaml(text, source=payload["name"])
-        result = plan_load(document=document, actor=request.user)
+        result = plan_upload_confirm(
+            document=document, actor=request.user, file_name=payload["name"]
+        )
     except PlanDocumentError as error:
         context = _proposal_context(token, payload, plan, error.problems)
         return render(request, "plans/ingest/proposal.html", context, status=400)
@@ -314,7 +312,6 @@ def plan_ingest_confirm(request):
         context = _proposal_context(token, payload, plan)
         context["load_errors"] = error.messages
         return render(request, "plans/ingest/proposal.html", context, status=400)
-    _record_confirm(request, payload, Outcome.SUCCESS, plan=result.plan)
     messages.success(
         request,
         _("The plan “%(title)s” was loaded: %(indicators)s indicators.")

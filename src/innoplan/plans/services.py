@@ -154,6 +154,19 @@ def _load_target(result, plan, spec: TargetSpec, position, *, goal_group=None, t
 
 
 @transaction.atomic
+def plan_upload_confirm(*, document: PlanDocument, actor, file_name: str) -> LoadResult:
+    """Load a plan document proposed from an uploaded file (the upload page), recorded as an
+    import confirmation in the same transaction: the plan and its record, or neither."""
+    from innoplan.audit.events import Event
+    from innoplan.audit.services import record_event
+
+    authorise(actor, "plans.manage_plan")
+    result = plan_load(document=document, actor=actor)
+    record_event(Event.IMPORT_CONFIRM, actor=actor, obj=result.plan, detail={"file": file_name})
+    return result
+
+
+@transaction.atomic
 def plan_load(*, document: PlanDocument, actor=None) -> LoadResult:
     """Load a plan document, matched by its document number; re-loading updates in place.
 

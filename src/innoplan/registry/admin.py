@@ -9,25 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
-from innoplan.core.identifiers import id_card_problem, phone_problem
-from innoplan.registry.models import (
-    TOWN_KINDS,
-    Base,
-    BrandEvent,
-    Fund,
-    FundScale,
-    ImportJob,
-    Organisation,
-    Park,
-    Patent,
-    PatentOwner,
-    Platform,
-    Qualification,
-    Talent,
-    TalentRecognition,
-    Team,
-    TeamMember,
-)
+from innoplan.registry import models as registry
+from innoplan.registry.models import TOWN_KINDS
 
 
 class ValidityListFilter(admin.SimpleListFilter):
@@ -63,7 +46,7 @@ class TownChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-@admin.register(Park)
+@admin.register(registry.Park)
 class ParkAdmin(TownChoicesMixin, admin.ModelAdmin):
     list_display = ("name", "town", "industry", "valid_from", "valid_to")
     list_filter = (ValidityListFilter, "industry", "town")
@@ -72,12 +55,12 @@ class ParkAdmin(TownChoicesMixin, admin.ModelAdmin):
 
 
 class QualificationInline(admin.TabularInline):
-    model = Qualification
+    model = registry.Qualification
     fields = ("kind", "certificate_no", "valid_from", "valid_to")
     extra = 0
 
 
-@admin.register(Organisation)
+@admin.register(registry.Organisation)
 class OrganisationAdmin(TownChoicesMixin, admin.ModelAdmin):
     list_display = (
         "name",
@@ -131,7 +114,7 @@ class OrganisationAdmin(TownChoicesMixin, admin.ModelAdmin):
     )
 
 
-@admin.register(Qualification)
+@admin.register(registry.Qualification)
 class QualificationAdmin(admin.ModelAdmin):
     list_display = ("organisation", "kind", "certificate_no", "valid_from", "valid_to")
     list_filter = (ValidityListFilter, "kind")
@@ -142,7 +125,7 @@ class QualificationAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-@admin.register(Platform)
+@admin.register(registry.Platform)
 class PlatformAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "level", "host", "valid_from", "valid_to")
     list_filter = (ValidityListFilter, "level", "kind")
@@ -152,12 +135,12 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 class FundScaleInline(admin.TabularInline):
-    model = FundScale
+    model = registry.FundScale
     fields = ("effective_on", "amount")
     extra = 1
 
 
-@admin.register(Fund)
+@admin.register(registry.Fund)
 class FundAdmin(admin.ModelAdmin):
     list_display = ("name", "manager", "valid_from", "valid_to")
     list_filter = (ValidityListFilter,)
@@ -165,14 +148,14 @@ class FundAdmin(admin.ModelAdmin):
     inlines = (FundScaleInline,)
 
 
-@admin.register(BrandEvent)
+@admin.register(registry.BrandEvent)
 class BrandEventAdmin(admin.ModelAdmin):
     list_display = ("name", "organiser", "valid_from", "valid_to")
     list_filter = (ValidityListFilter,)
     search_fields = ("name", "organiser")
 
 
-@admin.register(Base)
+@admin.register(registry.Base)
 class BaseAdmin(TownChoicesMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "level", "host", "town", "valid_from", "valid_to")
     list_filter = (ValidityListFilter, "kind", "level", "town")
@@ -182,13 +165,13 @@ class BaseAdmin(TownChoicesMixin, admin.ModelAdmin):
 
 
 class PatentOwnerInline(admin.TabularInline):
-    model = PatentOwner
+    model = registry.PatentOwner
     fields = ("organisation",)
     autocomplete_fields = ("organisation",)
     extra = 1
 
 
-@admin.register(Patent)
+@admin.register(registry.Patent)
 class PatentAdmin(admin.ModelAdmin):
     list_display = ("application_number", "title", "kind", "filed_on", "valid_from", "valid_to")
     list_filter = (
@@ -233,49 +216,27 @@ class TalentForm(forms.ModelForm):
     remove_phone = forms.BooleanField(label=_("Remove the mobile phone"), required=False)
 
     class Meta:
-        model = Talent
+        model = registry.Talent
         fields = ("name", "id_number", "employer", "title")
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        problem = phone_problem(phone) if phone else None
-        if problem:
-            raise forms.ValidationError(
-                _("Mobile phone number %(problem)s.") % {"problem": _(problem)}
-            )
-        return phone
-
-    def clean_id_number(self):
-        number = self.cleaned_data["id_number"].strip()
-        if not number:
-            if self.instance.pk is None:
-                raise forms.ValidationError(_("Give the ID card number."))
-            return ""
-        problem = id_card_problem(number)
-        if problem:
-            raise forms.ValidationError(_("ID card number %(problem)s.") % {"problem": problem})
-        others = Talent.objects.with_id_number(number).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(_("A person with this ID card number is recorded."))
-        return number
-
     def _post_clean(self):
-        if self.cleaned_data.get("id_number"):
+        # The numbers are checked by Talent.clean, as every other way in checks them.
+        if self.cleaned_data.get("id_number", "").strip():
             self.instance.set_id_number(self.cleaned_data["id_number"])
         if self.cleaned_data.get("remove_phone"):
             self.instance.set_phone("")
-        elif self.cleaned_data.get("phone"):
+        elif self.cleaned_data.get("phone", "").strip():
             self.instance.set_phone(self.cleaned_data["phone"])
         super()._post_clean()
 
 
 class TalentRecognitionInline(admin.TabularInline):
-    model = TalentRecognition
+    model = registry.TalentRecognition
     fields = ("kind", "tier", "certificate_no", "valid_from", "valid_to")
     extra = 0
 
 
-@admin.register(Talent)
+@admin.register(registry.Talent)
 class TalentAdmin(admin.ModelAdmin):
     form = TalentForm
     list_display = ("name", "id_number_masked", "phone_masked", "employer", "title")
@@ -297,13 +258,13 @@ class TalentAdmin(admin.ModelAdmin):
 
 
 class TeamMemberInline(admin.TabularInline):
-    model = TeamMember
+    model = registry.TeamMember
     fields = ("talent", "is_leader")
     autocomplete_fields = ("talent",)
     extra = 0
 
 
-@admin.register(Team)
+@admin.register(registry.Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name", "organisation", "recognition_year", "valid_from", "valid_to")
     list_filter = (ValidityListFilter, "recognition_year")
@@ -311,24 +272,3 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ("name", "organisation__name")
     autocomplete_fields = ("organisation",)
     inlines = (TeamMemberInline,)
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    """Import jobs are evidence of what was loaded: readable here, changed only by the
-    import pages."""
-
-    list_display = ("file_name", "register", "status", "rows_total", "created_by", "created")
-    list_filter = ("register", "status")
-    list_select_related = ("created_by",)
-    search_fields = ("file_name",)
-    exclude = ("report",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

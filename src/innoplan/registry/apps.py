@@ -10,38 +10,12 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from innoplan.registry import models
+        from innoplan.imports import importers
+        from innoplan.registry.imports import RegisterImporter
+        from innoplan.registry.registers import REGISTERS, audited_models
 
-        for model in (
-            models.Park,
-            models.Organisation,
-            models.Qualification,
-            models.Platform,
-            models.Fund,
-            models.FundScale,
-            models.BrandEvent,
-            models.Base,
-            models.Patent,
-            models.PatentOwner,
-            models.TalentRecognition,
-            models.Team,
-            models.TeamMember,
-        ):
-            auditlog.register(model, exclude_fields=["created", "updated"])
-        # The log keeps the masked number only; unmasking is logged as an access.
-        auditlog.register(
-            models.Talent,
-            exclude_fields=[
-                "created",
-                "updated",
-                "id_number_encrypted",
-                "id_number_digest",
-                "phone_encrypted",
-                "phone_digest",
-            ],
-        )
-        # An import's batch record: who uploaded and who confirmed which file, and how it
-        # ended. The rows' outcomes stay in the job's report, not in the log.
-        auditlog.register(
-            models.ImportJob, exclude_fields=["created", "updated", "rows_done", "report"]
-        )
+        for model, excluded in audited_models().items():
+            auditlog.register(model, exclude_fields=["created", "updated", *excluded])
+        for register in REGISTERS:
+            if register.resource is not None:
+                importers.register(RegisterImporter(register))

@@ -22,6 +22,7 @@ from innoplan.core.identifiers import (
     normalise_patent_application,
     normalise_phone,
 )
+from innoplan.registry import models as registry
 from innoplan.registry.choices import (
     BaseKind,
     CanalTalentTier,
@@ -33,20 +34,7 @@ from innoplan.registry.choices import (
     QualificationKind,
     RecognitionKind,
 )
-from innoplan.registry.models import (
-    TOWN_KINDS,
-    Base,
-    BrandEvent,
-    Fund,
-    Organisation,
-    Park,
-    Patent,
-    Platform,
-    Qualification,
-    Talent,
-    TalentRecognition,
-    Team,
-)
+from innoplan.registry.models import TOWN_KINDS
 
 # What may be pinyin initials: Latin letters and digits only.
 INITIALS = re.compile(r"[a-z0-9]+")
@@ -118,7 +106,7 @@ class OrganisationFilterSet(RegisterFilterSet):
     search_fields = ("name", "former_names", "credit_code")
 
     class Meta:
-        model = Organisation
+        model = registry.Organisation
         fields = ["q", "kind", "industry", "town", "qualification", "as_of"]
 
     def search_q(self, text):
@@ -130,7 +118,7 @@ class OrganisationFilterSet(RegisterFilterSet):
 
     def filter_qualification(self, queryset, name, value):
         """Organisations that hold a qualification of this kind valid on the filter's day."""
-        holds = Qualification.objects.valid_on(self.as_of_or_today()).filter(
+        holds = registry.Qualification.objects.valid_on(self.as_of_or_today()).filter(
             kind=value, organisation=OuterRef("pk")
         )
         return queryset.filter(Exists(holds))
@@ -142,7 +130,7 @@ class QualificationFilterSet(RegisterFilterSet):
     search_fields = ("organisation__name", "organisation__credit_code", "certificate_no")
 
     class Meta:
-        model = Qualification
+        model = registry.Qualification
         fields = ["q", "kind", "as_of"]
 
 
@@ -153,7 +141,7 @@ class PlatformFilterSet(RegisterFilterSet):
     search_fields = ("name", "host__name", "host__credit_code")
 
     class Meta:
-        model = Platform
+        model = registry.Platform
         fields = ["q", "kind", "level", "as_of"]
 
 
@@ -161,7 +149,7 @@ class FundFilterSet(RegisterFilterSet):
     search_fields = ("name", "manager")
 
     class Meta:
-        model = Fund
+        model = registry.Fund
         fields = ["q", "as_of"]
 
 
@@ -169,7 +157,7 @@ class BrandEventFilterSet(RegisterFilterSet):
     search_fields = ("name", "organiser")
 
     class Meta:
-        model = BrandEvent
+        model = registry.BrandEvent
         fields = ["q", "as_of"]
 
 
@@ -181,7 +169,7 @@ class BaseFilterSet(RegisterFilterSet):
     search_fields = ("name", "host__name")
 
     class Meta:
-        model = Base
+        model = registry.Base
         fields = ["q", "kind", "level", "town", "as_of"]
 
 
@@ -190,7 +178,7 @@ class ParkFilterSet(RegisterFilterSet):
     town = _town()
 
     class Meta:
-        model = Park
+        model = registry.Park
         fields = ["q", "industry", "town", "as_of"]
 
 
@@ -200,7 +188,7 @@ class PatentFilterSet(RegisterFilterSet):
     search_fields = ("application_number", "title")
 
     class Meta:
-        model = Patent
+        model = registry.Patent
         fields = ["q", "kind", "as_of"]
 
     def search_q(self, text):
@@ -241,14 +229,14 @@ class TalentFilterSet(RegisterFilterSet):
     search_fields = ("name", "employer__name", "title")
 
     class Meta:
-        model = Talent
+        model = registry.Talent
         fields = ["q", "recognition", "as_of"]
 
     def search_q(self, text):
         return super().search_q(text) | _id_number_q(text) | _phone_q(text)
 
     def _holding(self, queryset, **conditions):
-        holds = TalentRecognition.objects.valid_on(self.as_of_or_today()).filter(
+        holds = registry.TalentRecognition.objects.valid_on(self.as_of_or_today()).filter(
             talent=OuterRef("pk"), **conditions
         )
         return queryset.filter(Exists(holds))
@@ -269,7 +257,7 @@ class TalentRecognitionFilterSet(RegisterFilterSet):
     search_fields = ("talent__name", "certificate_no")
 
     class Meta:
-        model = TalentRecognition
+        model = registry.TalentRecognition
         fields = ["q", "kind", "tier", "as_of"]
 
     def search_q(self, text):
@@ -282,5 +270,5 @@ class TeamFilterSet(RegisterFilterSet):
     search_fields = ("name", "organisation__name")
 
     class Meta:
-        model = Team
+        model = registry.Team
         fields = ["q", "recognition_year", "as_of"]

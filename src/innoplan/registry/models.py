@@ -25,6 +25,7 @@ from innoplan.core.chinese import pinyin_initials
 from innoplan.core.crypto import field_cipher
 from innoplan.core.identifiers import (
     credit_code_findings,
+    id_card_findings,
     mask_id_card,
     mask_phone,
     normalise_credit_code,
@@ -33,6 +34,7 @@ from innoplan.core.identifiers import (
     normalise_phone,
     patent_application_findings,
     patent_type_of,
+    phone_problem,
 )
 from innoplan.core.models import TimeStampedModel
 from innoplan.registry import patents, validity
@@ -73,6 +75,10 @@ def _check_town(errors: Errors, town) -> None:
             gettext("%(name)s is not a town or street office; choose the town or street it is in.")
             % {"name": town},
         )
+
+
+def _id_card_errors(number: str) -> list[str]:
+    return [f.render(gettext) for f in id_card_findings(number) if f.severity == "error"]
 
 
 def valid_on_q(day, through: str = "") -> models.Q:
@@ -130,6 +136,10 @@ class ValidityPeriod(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return validity.holds_on(self.valid_from, self.valid_to, day)
+
+    def fill_derived_fields(self) -> None:
+        """Set the fields that follow from the others (``clean`` calls it; an import calls it
+        before comparing a row with the record it updates)."""
 
     def validity_errors(self) -> Errors:
         """What is wrong with the dates, by field, in the model's own words."""
@@ -395,9 +405,13 @@ class Qualification(ValidityPeriod, TimeStampedModel):
     def __str__(self):
         return f"{self.organisation} — {self.get_kind_display()} ({self.valid_from})"
 
-    def clean(self):
+    def fill_derived_fields(self) -> None:
+        """Without an expiry date, the kind's validity rule gives it."""
         if self.valid_to is None and self.kind in validity.EXPIRY_RULES and self.valid_from:
             self.valid_to = validity.expiry_for(self.kind, self.valid_from)
+
+    def clean(self):
+        self.fill_derived_fields()
         super().clean()
 
 
@@ -760,9 +774,13 @@ class Talent(TimeStampedModel):
         return field_cipher().digest(normalise_id_card(number))
 
     def set_id_number(self, number: str) -> None:
-        """Keep ``number`` encrypted, with its digest and masked form; check it first with
-        ``core.identifiers.id_card_problem``."""
-        number = normalise_id_card(number)
+        """Take the ID-card number as entered. A valid one is kept at once encrypted, with
+        its digest and masked form; ``clean`` says what is wrong with any other and keeps
+        the number recorded."""
+        number = normalise_id_card(number or "")
+        self._id_number_entered = number
+        if _id_card_errors(number):
+            return
         cipher = field_cipher()
         self.id_number_encrypted = cipher.encrypt(number)
         self.id_number_digest = cipher.digest(number)
@@ -778,16 +796,47 @@ class Talent(TimeStampedModel):
         return field_cipher().digest(normalise_phone(number))
 
     def set_phone(self, number: str) -> None:
-        """Keep the mobile ``number`` encrypted, with its digest and masked form (all three
-        empty for no number); check it first with ``core.identifiers.phone_problem``."""
+        """Take the mobile number as entered ("" for none). A valid one is kept at once
+        encrypted, with its digest and masked form; ``clean`` says what is wrong with any
+        other."""
         number = normalise_phone(number or "")
+        self._phone_entered = number
         if not number:
             self.phone_encrypted = self.phone_digest = self.phone_masked = ""
+            return
+        if phone_problem(number):
             return
         cipher = field_cipher()
         self.phone_encrypted = cipher.encrypt(number)
         self.phone_digest = cipher.digest(number)
         self.phone_masked = mask_phone(number)
+
+    def clean(self):
+        """The numbers as entered (``set_id_number``, ``set_phone``): the ID-card number
+        checked (GB 11643) and not another person's, the phone a mainland mobile number."""
+        errors: Errors = {}
+        entered = getattr(self, "_id_number_entered", None)
+        if entered is not None:
+            for problem in _id_card_errors(entered):
+                _add(
+                    errors,
+                    "id_number",
+                    gettext("ID card number %(problem)s.") % {"problem": problem},
+                )
+            if "id_number" not in errors and (
+                Talent.objects.with_id_number(entered).exclude(pk=self.pk).exists()
+            ):
+                _add(errors, "id_number", gettext("A person with this ID card number is recorded."))
+        elif not self.id_number_digest:
+            _add(errors, "id_number", gettext("Give the ID card number."))
+        phone = getattr(self, "_phone_entered", "")
+        if phone and (problem := phone_problem(phone)):
+            _add(
+                errors,
+                "phone",
+                gettext("Mobile phone number %(problem)s.") % {"problem": gettext(problem)},
+            )
+        _raise(errors)
 
     def phone(self) -> str:
         """The full mobile number ("" when none). Only for those allowed to unmask it, as
@@ -922,81 +971,3 @@ class TeamMember(TimeStampedModel):
 
     def __str__(self):
         return f"{self.team.name} — {self.talent.name}"
-
-
-def _register_choices() -> list[tuple[str, str]]:
-    # Called, not imported at module load: the resources import these models.
-    from innoplan.registry.resources import RESOURCES
-
-    return [(register, resource.title) for register, resource in RESOURCES.items()]
-
-
-class ImportJob(TimeStampedModel):
-    """导入任务 — one upload of a register's .xlsx or .csv file through the web page: the
-    stored file, the check of every row, and, once confirmed, the import of all rows or none.
-
-    The job is the import's batch record in the audit log (django-auditlog does not see the
-    rows the import writes in bulk as one change): who uploaded and who confirmed which file,
-    when, and how it ended. Its state lives here, so a page reload shows where it stands."""
-
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("Checking")
-        CHECKED = "checked", _("Checked")
-        APPLYING = "applying", _("Importing")
-        APPLIED = "applied", _("Imported")
-        # The rows had errors when the import ran (the registry changed since the check).
-        REFUSED = "refused", _("Refused")
-        # The file could not be read, or the work stopped: nothing was written.
-        FAILED = "failed", _("Failed")
-
-    RUNNING = (Status.CHECKING, Status.APPLYING)
-
-    register = models.CharField(_("register"), max_length=40, choices=_register_choices)
-    file_name = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.CHECKING
-    )
-    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
-    # ImportReport.as_json() of the last check or import.
-    report = models.JSONField(_("report"), null=True, blank=True)
-    # Why the file as a whole could not be imported (ImportFileError), or that the work stopped.
-    error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        related_name="import_jobs",
-        verbose_name=_("uploaded by"),
-    )
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
-        ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["-created"], name="registry_importjob_created")]
-
-    def __str__(self):
-        return f"{self.get_register_display()} · {self.file_name}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in self.RUNNING
-
-    @property
-    def counts(self) -> dict[str, int] | None:
-        return self.report.get("counts") if self.report else None
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.counts and self.counts.get("error"))

@@ -8,23 +8,22 @@ from datetime import date
 from decimal import Decimal
 
 from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innoplan.core.identifiers import id_card_problem, phone_problem
-from innoplan.registry import validity
+from innoplan.accounts.permissions import authorise
 from innoplan.registry.models import Fund, FundScale, Organisation, Qualification, Talent
 
 
-def _unmask_allowed(actor) -> None:
-    if not actor.has_perm("registry.unmask_id_number"):
-        raise PermissionDenied(_("You may not see whole ID card numbers."))
-
-
 def _authorise(actor) -> None:
-    if actor is not None and not actor.has_perm("registry.manage_registry"):
-        raise PermissionDenied(_("Only the registry's stewards change the registry."))
+    # None: the system, such as a scripted load.
+    if actor is not None:
+        authorise(
+            actor,
+            "registry.manage_registry",
+            message=_("Only the registry's stewards change the registry."),
+        )
 
 
 @transaction.atomic
@@ -38,10 +37,8 @@ def qualification_grant(
     actor,
 ) -> Qualification:
     """Record a qualification; unless an expiry date is given, it follows from the kind's
-    validity rule (``registry.validity``)."""
+    validity rule (``Qualification.clean``)."""
     _authorise(actor)
-    if expires_on is None and kind in validity.EXPIRY_RULES:
-        expires_on = validity.expiry_for(kind, issued_on)
     qualification = Qualification(
         organisation=organisation,
         kind=kind,
@@ -115,20 +112,10 @@ def talent_register(
     phone: str = "",
     actor,
 ) -> Talent:
-    """Record a person, the ID-card number checked (GB 11643) and kept encrypted. A person
-    already recorded under that number is an error, not a second record."""
+    """Record a person, the ID-card number checked (GB 11643, by ``Talent.clean``) and kept
+    encrypted. A person already recorded under that number is an error, not a second
+    record."""
     _authorise(actor)
-    problem = id_card_problem(id_number)
-    if problem:
-        raise ValidationError(
-            {"id_number": _("ID card number %(problem)s.") % {"problem": problem}}
-        )
-    if Talent.objects.with_id_number(id_number).exists():
-        raise ValidationError({"id_number": _("A person with this ID card number is recorded.")})
-    if phone.strip() and (problem := phone_problem(phone)):
-        raise ValidationError(
-            {"phone": _("Mobile phone number %(problem)s.") % {"problem": _(problem)}}
-        )
     talent = Talent(name=name.strip(), employer=employer, title=title.strip())
     talent.set_id_number(id_number)
     talent.set_phone(phone)
@@ -143,7 +130,12 @@ def talent_id_number_reveal(*, talent: Talent, actor) -> str:
     access by ``actor``."""
     from auditlog.signals import accessed
 
-    _unmask_allowed(actor)
+    authorise(
+        actor,
+        "registry.unmask_id_number",
+        talent,
+        message=_("You may not see whole ID card numbers."),
+    )
     with set_actor(actor):
         accessed.send(sender=Talent, instance=talent)
     return talent.id_number()

@@ -6,20 +6,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from innoplan.registry.models import (
-    Base,
-    BrandEvent,
-    Fund,
-    FundScale,
-    Organisation,
-    Park,
-    Patent,
-    Platform,
-    Qualification,
-    Talent,
-    TalentRecognition,
-    Team,
-)
+from innoplan.registry import models as registry
 
 DATE = "Y-m-d"
 
@@ -42,7 +29,7 @@ class OrganisationTable(RegisterTable):
     name = tables.Column(linkify=_detail("organisation"))
 
     class Meta(RegisterTable.Meta):
-        model = Organisation
+        model = registry.Organisation
         fields = ("name", "credit_code", "kind", "industry", "town", "valid_from", "valid_to")
 
 
@@ -50,12 +37,12 @@ class QualificationTable(RegisterTable):
     organisation = tables.Column(linkify=_detail("organisation", "organisation_id"))
     credit_code = tables.Column(
         accessor="organisation__credit_code",
-        verbose_name=Organisation._meta.get_field("credit_code").verbose_name,
+        verbose_name=registry.Organisation._meta.get_field("credit_code").verbose_name,
     )
     kind = tables.Column(linkify=_detail("qualification"))
 
     class Meta(RegisterTable.Meta):
-        model = Qualification
+        model = registry.Qualification
         fields = (
             "organisation",
             "credit_code",
@@ -71,7 +58,7 @@ class PlatformTable(RegisterTable):
     host = tables.Column(linkify=_detail("organisation", "host_id"))
 
     class Meta(RegisterTable.Meta):
-        model = Platform
+        model = registry.Platform
         fields = ("name", "kind", "level", "host", "valid_from", "valid_to")
 
 
@@ -79,7 +66,7 @@ class FundTable(RegisterTable):
     name = tables.Column(linkify=_detail("fund"))
 
     class Meta(RegisterTable.Meta):
-        model = Fund
+        model = registry.Fund
         fields = ("name", "manager", "valid_from", "valid_to")
 
 
@@ -87,7 +74,7 @@ class BrandEventTable(RegisterTable):
     name = tables.Column(linkify=_detail("brand_event"))
 
     class Meta(RegisterTable.Meta):
-        model = BrandEvent
+        model = registry.BrandEvent
         fields = ("name", "organiser", "valid_from", "valid_to")
 
 
@@ -96,7 +83,7 @@ class BaseTable(RegisterTable):
     host = tables.Column(linkify=_detail("organisation", "host_id"))
 
     class Meta(RegisterTable.Meta):
-        model = Base
+        model = registry.Base
         fields = ("name", "kind", "level", "host", "town", "valid_from", "valid_to")
 
 
@@ -104,7 +91,7 @@ class ParkTable(RegisterTable):
     name = tables.Column(linkify=_detail("park"))
 
     class Meta(RegisterTable.Meta):
-        model = Park
+        model = registry.Park
         fields = ("name", "industry", "town", "valid_from", "valid_to")
 
 
@@ -113,7 +100,7 @@ class PatentTable(RegisterTable):
     owners = tables.ManyToManyColumn(orderable=False, separator="；")
 
     class Meta(RegisterTable.Meta):
-        model = Patent
+        model = registry.Patent
         fields = (
             "application_number",
             "title",
@@ -133,7 +120,7 @@ class FundScaleTable(tables.Table):
     effective_on = tables.DateColumn(DATE)
 
     class Meta:
-        model = FundScale
+        model = registry.FundScale
         fields = ("effective_on", "amount")
         template_name = "django_tables2/bootstrap5.html"
         attrs = {"class": "table table-sm ip-table"}
@@ -150,7 +137,7 @@ class TalentTable(tables.Table):
     employer = tables.Column(linkify=_detail("organisation", "employer_id"))
 
     class Meta(RegisterTable.Meta):
-        model = Talent
+        model = registry.Talent
         fields = ("name", "id_number_masked", "phone_masked", "employer", "title")
 
 
@@ -162,7 +149,7 @@ class TalentRecognitionTable(RegisterTable):
     kind = tables.Column(linkify=_detail("talent_recognition"))
 
     class Meta(RegisterTable.Meta):
-        model = TalentRecognition
+        model = registry.TalentRecognition
         fields = (
             "talent",
             "id_number_masked",
@@ -179,5 +166,5 @@ class TeamTable(RegisterTable):
     organisation = tables.Column(linkify=_detail("organisation", "organisation_id"))
 
     class Meta(RegisterTable.Meta):
-        model = Team
+        model = registry.Team
         fields = ("name", "organisation", "recognition_year", "valid_from", "valid_to")

@@ -1,12 +1,12 @@
-"""The registry's read-only pages: per register a list (filtered, paginated, exported to
-Excel with the same filter) and a detail page with related records and the change history.
-Stewards edit records in the admin for now. Every page needs ``registry.view_registry``."""
+"""The registry's read-only pages: per register (``registry.registers``) a list (filtered,
+paginated, exported to Excel with the same filter) and a detail page with related records and
+the change history. Stewards edit records in the admin for now. Every page needs
+``registry.view_registry``."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.shortcuts import render
@@ -17,46 +17,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from innoplan.accounts.permissions import Requires, authorise
 from innoplan.audit.exports import xlsx_response
 from innoplan.core.audit import audit_rows
-from innoplan.registry import filters, selectors, services, tables
-from innoplan.registry.models import (
-    Base,
-    BrandEvent,
-    Fund,
-    Organisation,
-    Park,
-    Patent,
-    Platform,
-    Qualification,
-    Talent,
-    TalentRecognition,
-    Team,
-)
+from innoplan.registry import models as registry
+from innoplan.registry import registers, selectors, services, tables
+from innoplan.registry.registers import REGISTERS, Register
 
 PER_PAGE = 50
 
-# Each register's route prefix: ``registry:<route>_list`` and ``registry:<route>_detail``.
-ROUTES: dict[type[models.Model], str] = {
-    Organisation: "organisation",
-    Qualification: "qualification",
-    Platform: "platform",
-    Fund: "fund",
-    BrandEvent: "brand_event",
-    Base: "base",
-    Park: "park",
-    Patent: "patent",
-    Talent: "talent",
-    TalentRecognition: "talent_recognition",
-    Team: "team",
-}
 # Fields a reader does not need on a detail page.
 HIDDEN_FIELDS = {"id", "created", "updated"}
-
-
-def _require_reader(request) -> None:
-    if not request.user.has_perm("registry.view_registry"):
-        raise PermissionDenied
 
 
 def _title(model) -> str:
@@ -65,47 +36,46 @@ def _title(model) -> str:
 
 def registry_index(request):
     """The registers, each with how many records count today."""
-    _require_reader(request)
+    authorise(request.user, "registry.view_registry")
     today = timezone.localdate()
     counts = selectors.register_counts(as_of=today)
-    registers = [
+    shown = [
         {
-            "title": _title(model),
-            "url": reverse(f"registry:{route}_list"),
-            "count": counts[model],
+            "title": _title(register.model),
+            "url": reverse(f"registry:{register.route}_list"),
+            "count": counts[register.model],
         }
-        for model, route in ROUTES.items()
+        for register in REGISTERS
     ]
-    return render(request, "registry/index.html", {"registers": registers, "today": today})
+    return render(request, "registry/index.html", {"registers": shown, "today": today})
 
 
-class RegisterView(View):
-    model: type[models.Model]
+class RegisterView(Requires, View):
+    """A page of one register (``register``, given by the URLs)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        _require_reader(request)
-        return super().dispatch(request, *args, **kwargs)
+    permission = "registry.view_registry"
+    register: Register | None = None  # given by the URLs
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.register.model
 
     @property
     def route(self) -> str:
-        return ROUTES[self.model]
+        return self.register.route
 
 
 class RegisterListView(RegisterView):
     """A register's records through its FilterSet: a page of its table, or ``?format=xlsx``
     for every filtered record with the table's columns."""
 
-    filterset_class: type[filters.RegisterFilterSet]
-    table_class: type[tables.RegisterTable]
-
     def get(self, request):
         records = selectors.records(self.model, user=request.user)
-        filterset = self.filterset_class(request.GET, queryset=records)
+        filterset = self.register.filterset(request.GET, queryset=records)
         if request.GET.get("format") == "xlsx":
             # Empty cells stay empty in Excel, without the page's "—".
-            table = self.table_class(filterset.qs, default="")
-            RequestConfig(request, paginate=False).configure(table)
-            header, *rows = table.as_values()
+            table = self.register.table(filterset.qs, default="")
+            header, rows = selectors.table_values(table, request=request)
             title = _title(self.model)
             return xlsx_response(
                 filename=f"{title}-{timezone.localdate().isoformat()}.xlsx",
@@ -115,7 +85,7 @@ class RegisterListView(RegisterView):
                 request=request,
                 obj=self.model,
             )
-        table = self.table_class(filterset.qs)
+        table = self.register.table(filterset.qs)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         export = request.GET.copy()
         export.pop("page", None)
@@ -145,8 +115,9 @@ def _field_rows(obj) -> list[dict]:
             value = value.isoformat()
         elif isinstance(field, models.BooleanField):
             value = _("Yes") if value else _("No")
-        elif field.is_relation and value is not None and type(value) in ROUTES:
-            url = reverse(f"registry:{ROUTES[type(value)]}_detail", args=[value.pk])
+        elif field.is_relation and value is not None and registers.register_of(type(value)):
+            route = registers.register_of(type(value)).route
+            url = reverse(f"registry:{route}_detail", args=[value.pk])
         rows.append(
             {
                 "label": capfirst(field.verbose_name),
@@ -194,19 +165,11 @@ class RegisterDetailView(RegisterView):
         return []
 
 
-class OrganisationListView(RegisterListView):
-    model = Organisation
-    filterset_class = filters.OrganisationFilterSet
-    table_class = tables.OrganisationTable
-
-
 class OrganisationDetailView(RegisterDetailView):
-    model = Organisation
-
     def related(self, obj):
         return [
             (
-                _title(Qualification),
+                _title(registry.Qualification),
                 tables.QualificationTable(
                     obj.qualifications.all(),
                     exclude=("organisation", "credit_code"),
@@ -214,116 +177,42 @@ class OrganisationDetailView(RegisterDetailView):
                 ),
             ),
             (
-                _title(Platform),
+                _title(registry.Platform),
                 tables.PlatformTable(
                     obj.platforms.select_related("host"), exclude=("host",), orderable=False
                 ),
             ),
             (
-                _title(Patent),
+                _title(registry.Patent),
                 tables.PatentTable(
                     obj.patents.prefetch_related("owners"), exclude=("owners",), orderable=False
                 ),
             ),
             (
-                _title(Talent),
+                _title(registry.Talent),
                 tables.TalentTable(obj.talents.all(), exclude=("employer",), orderable=False),
             ),
         ]
 
 
-class QualificationListView(RegisterListView):
-    model = Qualification
-    filterset_class = filters.QualificationFilterSet
-    table_class = tables.QualificationTable
-
-
-class QualificationDetailView(RegisterDetailView):
-    model = Qualification
-
-
-class PlatformListView(RegisterListView):
-    model = Platform
-    filterset_class = filters.PlatformFilterSet
-    table_class = tables.PlatformTable
-
-
-class PlatformDetailView(RegisterDetailView):
-    model = Platform
-
-
-class FundListView(RegisterListView):
-    model = Fund
-    filterset_class = filters.FundFilterSet
-    table_class = tables.FundTable
-
-
 class FundDetailView(RegisterDetailView):
-    model = Fund
-
     def related(self, obj):
         return [(_("Committed scale history"), tables.FundScaleTable(obj.scales.all()))]
 
 
-class BrandEventListView(RegisterListView):
-    model = BrandEvent
-    filterset_class = filters.BrandEventFilterSet
-    table_class = tables.BrandEventTable
-
-
-class BrandEventDetailView(RegisterDetailView):
-    model = BrandEvent
-
-
-class BaseListView(RegisterListView):
-    model = Base
-    filterset_class = filters.BaseFilterSet
-    table_class = tables.BaseTable
-
-
-class BaseDetailView(RegisterDetailView):
-    model = Base
-
-
-class ParkListView(RegisterListView):
-    model = Park
-    filterset_class = filters.ParkFilterSet
-    table_class = tables.ParkTable
-
-
-class ParkDetailView(RegisterDetailView):
-    model = Park
-
-
-class PatentListView(RegisterListView):
-    model = Patent
-    filterset_class = filters.PatentFilterSet
-    table_class = tables.PatentTable
-
-
 class PatentDetailView(RegisterDetailView):
-    model = Patent
-
     def related(self, obj):
         return [
             (
-                capfirst(Patent._meta.get_field("owners").verbose_name),
+                capfirst(registry.Patent._meta.get_field("owners").verbose_name),
                 tables.OrganisationTable(obj.owners.select_related("town"), orderable=False),
             )
         ]
 
 
-class TalentListView(RegisterListView):
-    model = Talent
-    filterset_class = filters.TalentFilterSet
-    table_class = tables.TalentTable
-
-
 class TalentDetailView(RegisterDetailView):
     """A person: the masked ID number, and for those allowed a button that shows the whole
     number once (POST), each time recorded in the audit log as an access."""
-
-    model = Talent
 
     def post(self, request, pk):
         talent = self.get_object(request, pk)
@@ -345,7 +234,7 @@ class TalentDetailView(RegisterDetailView):
     def related(self, obj):
         return [
             (
-                _title(TalentRecognition),
+                _title(registry.TalentRecognition),
                 tables.TalentRecognitionTable(
                     obj.recognitions.select_related("talent"),
                     exclude=("talent", "id_number_masked"),
@@ -353,36 +242,34 @@ class TalentDetailView(RegisterDetailView):
                 ),
             ),
             (
-                _title(Team),
+                _title(registry.Team),
                 tables.TeamTable(obj.teams.select_related("organisation"), orderable=False),
             ),
         ]
 
 
-class TalentRecognitionListView(RegisterListView):
-    model = TalentRecognition
-    filterset_class = filters.TalentRecognitionFilterSet
-    table_class = tables.TalentRecognitionTable
-
-
-class TalentRecognitionDetailView(RegisterDetailView):
-    model = TalentRecognition
-
-
-class TeamListView(RegisterListView):
-    model = Team
-    filterset_class = filters.TeamFilterSet
-    table_class = tables.TeamTable
-
-
 class TeamDetailView(RegisterDetailView):
-    model = Team
-
     def related(self, obj):
-        members = Talent.objects.filter(team_memberships__team=obj).select_related("employer")
+        members = registry.Talent.objects.filter(team_memberships__team=obj).select_related(
+            "employer"
+        )
         return [
             (
-                capfirst(Team._meta.get_field("members").verbose_name),
+                capfirst(registry.Team._meta.get_field("members").verbose_name),
                 tables.TalentTable(members.order_by("-team_memberships__is_leader", "name")),
             )
         ]
+
+
+# Detail pages that show more than the record's fields; the others are RegisterDetailView.
+DETAIL_VIEWS: dict[type[models.Model], type[RegisterDetailView]] = {
+    registry.Organisation: OrganisationDetailView,
+    registry.Fund: FundDetailView,
+    registry.Patent: PatentDetailView,
+    registry.Talent: TalentDetailView,
+    registry.Team: TeamDetailView,
+}
+
+
+def detail_view(register: Register) -> type[RegisterDetailView]:
+    return DETAIL_VIEWS.get(register.model, RegisterDetailView)

@@ -10,7 +10,11 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from innoplan.imports import importers
         from innoplan.supervision import models, tasks  # noqa: F401 (registers the daily job)
+        from innoplan.supervision.imports import MilestoneImporter
+
+        importers.register(MilestoneImporter())
 
         for model in (models.SupervisionPolicy, models.Project, models.Evidence):
             auditlog.register(model, exclude_fields=["created", "updated"])

@@ -1,39 +1,34 @@
-"""Bulk entry of milestones (节点) and projects (项目) from a spreadsheet: a check that changes
-nothing, then all rows or none — the registry imports' behaviour, for the plan's key tasks.
+"""Bulk entry of milestones (节点) and projects (项目) from a spreadsheet, as an importer of
+the one tabular import (``imports``): a check that changes nothing, then all rows or none.
 
-``milestone_import_check`` reads every row as the import would and says of each what it
-would do (``new``, ``update``, ``unchanged`` or ``error``), each error by the row number the
-spreadsheet shows and the column header. ``milestone_import_apply`` does the same and writes,
-in one transaction, only when no row has an error. A row is matched to the milestone it
-updates by its task number and title, so a file imported twice changes nothing the second
-time. A project named in 所属项目 that the task does not have yet is created, led by the
-row's lead department.
+The check reads every row as the import would and says of each what it would do (``new``,
+``update``, ``unchanged`` or ``error``), each error by the row number the spreadsheet shows and
+the column header. A row is matched to the milestone it updates by its task number and title,
+so a file imported twice changes nothing the second time. A project named in 所属项目 that the
+task does not have yet is created, led by the row's lead department.
 
 Rows are written through ``supervision.services`` (``project_create``, ``milestone_create``,
 ``milestone_change``) under the importing user, so every created or changed milestone is in
-the audit log like one entered by hand; the confirmation itself is recorded as
-``Event.IMPORT_CONFIRM``. The report types and the reading of the file are the registry's.
-
-The web page (``supervision.import_views``) and ``innoplan import-milestones`` call these.
+the audit log like one entered by hand; the import jobs, the confirmation and its audit record
+are the ``imports`` app's, as for every register.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from innoplan.accounts.models import Department
-from innoplan.audit.events import Event, Outcome
-from innoplan.audit.services import record_event
 from innoplan.core.spreadsheets import Table, write_template
+from innoplan.imports.importers import Importer
 from innoplan.plans.models import Plan, Task
-from innoplan.registry.imports import (
+from innoplan.supervision import services
+from innoplan.supervision.models import Milestone, Project
+from innoplan.supervision.resources import PROJECT, TASK, TITLE, MilestoneResource
+from innoplan.tabular.report import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -42,45 +37,15 @@ from innoplan.registry.imports import (
     ImportReport,
     Problem,
     RowReport,
-    prepare_rows,
 )
-from innoplan.supervision import services
-from innoplan.supervision.models import Milestone, Project
-from innoplan.supervision.resources import PROJECT, TITLE, MilestoneResource
-
-__all__ = [
-    "ERROR",
-    "NEW",
-    "UNCHANGED",
-    "UPDATE",
-    "ImportChanged",
-    "ImportFileError",
-    "MilestoneRowReport",
-    "milestone_import_apply",
-    "milestone_import_check",
-    "milestone_import_template",
-    "report_fingerprint",
-]
-
-
-class ImportChanged(ValidationError):
-    """The milestones changed between the check and the confirmation: the rows would no
-    longer do what the check reported. Nothing was written."""
-
-
-@dataclass
-class MilestoneRowReport(RowReport):
-    """A row's outcome, with what the row is about, for the report table."""
-
-    task: str = ""
-    title: str = ""
+from innoplan.tabular.rows import prepare_rows
 
 
 @dataclass
 class _Row:
     """What a row without errors will write."""
 
-    report: MilestoneRowReport
+    report: RowReport
     task: Task
     title: str
     deliverable: str
@@ -98,11 +63,6 @@ class _Plan:
     rows: list[_Row] = field(default_factory=list)
 
 
-def _authorise(actor) -> None:
-    if actor is None or not actor.has_perm("supervision.manage_milestones"):
-        raise PermissionDenied(_("Only the plan owner plans milestones."))
-
-
 def _current_plan() -> Plan:
     from innoplan.plans.selectors import current_plan
 
@@ -110,13 +70,6 @@ def _current_plan() -> Plan:
     if plan is None:
         raise ImportFileError(_("no plan has been loaded; load the plan before its milestones"))
     return plan
-
-
-def milestone_import_template(*, plan: Plan | None = None) -> bytes:
-    """The .xlsx template: the headers, an example row, drop-down lists of the plan's task
-    numbers and of the departments."""
-    resource = MilestoneResource(plan=plan or _current_plan())
-    return write_template(resource.template_columns(), title=resource.title)
 
 
 def _cooperating_ids(lead: Department, cooperating) -> set[int]:
@@ -176,7 +129,7 @@ def _plan_rows(table: Table, *, actor) -> _Plan:
     """Read and judge every row against the database as it is now; writes nothing."""
     plan = _current_plan()
     resource = MilestoneResource(plan=plan)
-    prepared = prepare_rows(resource, table)
+    prepared = prepare_rows(table, headers=resource.headers(), required=resource.required_headers())
     existing = {
         (m.task_id, m.title): m
         for m in Milestone.objects.filter(task__plan=plan).prefetch_related(
@@ -186,14 +139,13 @@ def _plan_rows(table: Table, *, actor) -> _Plan:
     projects = {(p.task_id, p.name): p for p in Project.objects.filter(task__plan=plan)}
     planned_projects: dict[tuple[int, str], Project] = {}
     first_row_of: dict[tuple[int, str], int] = {}
-    result = _Plan(report=ImportReport(register=resource.register, rows=[]))
+    result = _Plan(report=ImportReport(importer=MilestoneImporter.key, rows=[]))
     result.report.warnings = prepared.warnings
     for sheet_row, row in zip(prepared.sheet_rows, prepared.dataset.dict, strict=True):
-        report = MilestoneRowReport(
+        report = RowReport(
             row=sheet_row,
             outcome=ERROR,
-            task=_shown(row.get(resource.task.column_name)),
-            title=_shown(row.get(TITLE)),
+            about={TASK: _shown(row.get(TASK)), TITLE: _shown(row.get(TITLE))},
         )
         result.report.rows.append(report)
         values = {}
@@ -204,7 +156,7 @@ def _plan_rows(table: Table, *, actor) -> _Plan:
                 report.errors.append(Problem(column.column_name, str(error)))
         if report.errors:
             continue
-        report.task, report.title = str(values["task"].number), values["title"]
+        report.about = {TASK: str(values["task"].number), TITLE: values["title"]}
         report.errors = _model_errors(resource, values, actor)
         key = (values["task"].pk, values["title"])
         first = first_row_of.setdefault(key, sheet_row)
@@ -258,19 +210,6 @@ def _plan_rows(table: Table, *, actor) -> _Plan:
     return result
 
 
-def report_fingerprint(report: ImportReport) -> str:
-    """What a check found, row by row, as a short digest: the confirmation writes only when
-    the file still does exactly that."""
-    outcomes = [[row.row, row.outcome] for row in report.rows]
-    return hashlib.sha256(json.dumps(outcomes).encode()).hexdigest()
-
-
-def milestone_import_check(table: Table, *, actor) -> ImportReport:
-    """What importing ``table`` would do to each row; writes nothing."""
-    _authorise(actor)
-    return _plan_rows(table, actor=actor).report
-
-
 def _write(rows: list[_Row], *, actor) -> int:
     """Write the rows that change something; returns the number of projects created."""
     created: dict[tuple[int, str], Project] = {}
@@ -312,44 +251,29 @@ def _write(rows: list[_Row], *, actor) -> int:
     return len(created)
 
 
-def milestone_import_apply(
-    table: Table, *, actor, expected: str | None = None, file_name: str = ""
-) -> ImportReport:
-    """Import every row of ``table``, or none when any row has an error (the report then says
-    which). With ``expected`` (the ``report_fingerprint`` of the check the user confirmed),
-    refuse with ``ImportChanged`` when the rows would now do something else. The outcome is
-    recorded in the audit trail as an import confirmation."""
-    _authorise(actor)
-    detail = {"import": MilestoneResource.register, "file": file_name}
-    try:
-        with transaction.atomic():
-            planned = _plan_rows(table, actor=actor)
-            report = planned.report
-            if expected is not None and report_fingerprint(report) != expected:
-                raise ImportChanged(
-                    _(
-                        "The milestones have changed since this file was checked; nothing was "
-                        "imported. Check the file again."
-                    )
-                )
-            if not report.has_errors:
-                detail["projects_created"] = _write(planned.rows, actor=actor)
-                report.applied = True
-    except ValidationError as error:
-        record_event(
-            Event.IMPORT_CONFIRM,
-            actor=actor,
-            obj=Milestone,
-            outcome=Outcome.FAILURE,
-            detail={**detail, "error": " ".join(error.messages)},
-        )
-        raise
-    detail.update(rows=len(report.rows), **report.counts())
-    record_event(
-        Event.IMPORT_CONFIRM,
-        actor=actor,
-        obj=Milestone,
-        outcome=Outcome.SUCCESS if report.applied else Outcome.FAILURE,
-        detail=detail,
-    )
-    return report
+class MilestoneImporter(Importer):
+    """The current plan's milestones, one a row (节点导入模板)."""
+
+    key = "milestones"
+    title = MilestoneResource.title
+    scope = "supervision"
+    permission = "supervision.manage_milestones"
+    model = Milestone
+    needs_actor = True  # rows are written through the services, as a user
+    about = (TASK, TITLE)
+
+    def template(self) -> bytes:
+        """The .xlsx template: the headers, an example row, drop-down lists of the plan's
+        task numbers and of the departments."""
+        resource = MilestoneResource(plan=_current_plan())
+        return write_template(resource.template_columns(), title=resource.title)
+
+    def run(self, table: Table, *, apply: bool, actor, progress=None) -> ImportReport:
+        planned = _plan_rows(table, actor=actor)
+        report = planned.report
+        if apply and not report.has_errors:
+            _write(planned.rows, actor=actor)
+            report.applied = True
+        if progress is not None:
+            progress(len(report.rows), len(report.rows))
+        return report

@@ -3,8 +3,8 @@ template (节点导入模板) and what each cell must hold.
 
 The headers are part of the file format, so they are Chinese whatever the reader's language:
 任务编号, 节点名称, 成果形式, 计划完成日期, 牵头单位, 配合单位, 所属项目. The cells are read with
-the registry's widgets (text, dates in the forms clerks type them, several values in one cell)
-so that a date or a list is read the same way in every import of the platform.
+the widgets of every import (``tabular.widgets``: text, dates in the forms clerks type them,
+several values in one cell), so that a date or a list is read the same way everywhere.
 
 This is not a django-import-export ``ModelResource``: each row is written through
 ``supervision.services`` (one audited change per milestone, co-operating departments, a new
@@ -22,12 +22,12 @@ from import_export import widgets
 from innoplan.accounts.models import Department
 from innoplan.core.spreadsheets import TemplateColumn
 from innoplan.plans.models import Plan, Task
-from innoplan.registry.resources import (
+from innoplan.tabular.columns import Column
+from innoplan.tabular.widgets import (
     SEPARATORS,
-    Column,
     Day,
     Text,
-    squash,  # names compared as the registry does
+    squash,  # names compared as every import does
 )
 
 TASK = "任务编号"
@@ -132,7 +132,6 @@ class MilestoneResource:
     the departments) fetched once when it starts."""
 
     title = "节点"
-    register = "milestones"  # the import's name in reports and the audit trail
 
     def __init__(self, *, plan: Plan, departments=None):
         self.plan = plan

@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
+from innoplan.imports.views import ImportPages
 from innoplan.supervision import views
-from innoplan.supervision.import_views import urlpatterns_import
 
 app_name = "supervision"
 
@@ -22,4 +23,17 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
 ]
 
-urlpatterns += urlpatterns_import
+IMPORT_PAGES = ImportPages(
+    scope="supervision",
+    namespace=app_name,
+    name="milestone_import",
+    title=_("Import milestones from Excel"),
+    intro=_(
+        "Fill the template in Excel, WPS or LibreOffice, one milestone a row, and upload it as "
+        ".xlsx or .csv (UTF-8 or GBK). Every row is checked first and nothing is written until "
+        "you confirm; then every row is imported, or none. A row with the same task number and "
+        "milestone title as an existing milestone updates it."
+    ),
+    home=(_("Task battle map"), "supervision:battle_map"),
+)
+urlpatterns.append(path("milestones/import/", include(IMPORT_PAGES.urlpatterns())))

@@ -4,32 +4,17 @@ import done after a reload."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook
 
-from innoplan.registry.models import ImportJob, Organisation
+from innoplan.imports.models import ImportJob
+from innoplan.registry.models import Organisation
 from tests.browser import log_in
 from tests.conftest import PASSWORD
 from tests.registry.builders import credit_code
+from tests.spreadsheets import ORG_HEADERS, XLSX, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-HEADERS = ["统一社会信用代码", "名称", "机构类型", "产业方向", "所在镇街", "入驻日期"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def workbook(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(autouse=True)
@@ -60,9 +45,9 @@ def test_a_steward_uploads_watches_the_check_confirms_and_finds_it_imported(
     page.click("[data-testid=import-link]")
     page.wait_for_load_state("networkidle")
     form = page.locator("[data-testid=upload-form]")
-    form.locator("select[name=register]").select_option("organisations")
+    form.locator("select[name=importer]").select_option("organisations")
     form.locator("input[name=file]").set_input_files(
-        files=[{"name": "机构名单.xlsx", "mimeType": XLSX, "buffer": workbook(rows)}]
+        files=[{"name": "机构名单.xlsx", "mimeType": XLSX, "buffer": xlsx(ORG_HEADERS, rows)}]
     )
     form.locator("[data-testid=upload-button]").click()
     page.wait_for_load_state("networkidle")

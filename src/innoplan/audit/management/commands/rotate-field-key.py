@@ -2,8 +2,8 @@
 
 Every (ciphertext, digest) pair a model declares in ``encrypted_fields`` is decrypted with the
 key ring and written again under the new key, its digest recomputed, all in one transaction:
-either every value moves to the new key or none does. Then the steps in ``AFTER_FIELDS`` move
-what else is kept under the field key.
+either every value moves to the new key or none does. Then the apps' steps
+(``core.crypto.after_rotation``) move what else is kept under the field key: the import files.
 
 The key files are arranged so that no moment leaves a value unreadable:
 
@@ -26,7 +26,6 @@ is the current key's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from django.apps import apps
@@ -35,6 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from innoplan.audit.services import record_event
+from innoplan.core import crypto
 from innoplan.core.crypto import (
     KEY_FILE,
     PREVIOUS_KEYS_FILE,
@@ -48,14 +48,6 @@ from innoplan.core.crypto import (
 )
 
 BATCH = 500
-
-# What else is kept encrypted under the field key, moved to the new key once every encrypted
-# field has (in one transaction). A step takes the new key ring — this process already uses
-# the new key — and returns how many items it re-encrypted, per kind (``app.what``). Both keys
-# stay in the ring, so a step that fails half-way leaves every item readable, and running the
-# rotation again moves what is left. The import files the imports app keeps encrypted are to
-# join here.
-AFTER_FIELDS: list[Callable[[FieldKeyring], Counter]] = []
 
 
 def encrypted_models() -> list:
@@ -250,9 +242,12 @@ class Command(BaseCommand):
         settings.INNOPLAN_FIELD_KEY_PREVIOUS = previous
 
     def move_the_rest(self, ring: FieldKeyring, fields: Counter) -> Counter:
-        """Run the ``AFTER_FIELDS`` steps; a failing one is recorded with what had moved."""
+        """Run the apps' steps (``core.crypto.after_rotation``: the import files, say) with the
+        new key ring — this process already uses the new key. Both keys stay in the ring, so a
+        step that fails half-way leaves every item readable, and running the rotation again
+        moves what is left; the failure is recorded with what had moved."""
         moved: Counter = Counter()
-        for step in AFTER_FIELDS:
+        for step in list(crypto.ROTATION_STEPS):
             try:
                 moved += step(ring)
             except BaseException as error:

@@ -1,7 +1,7 @@
-"""The register import pages with real files: who may use them, the templates, the check's
-preview with every error by row and column, confirm (all rows or none, once), re-imports that
-change nothing, hostile files refused with nothing stored, and large files checked and
-imported by the database-backed worker with their progress shown."""
+"""The import pages (here the registry's) with real files: who may use them, the templates,
+the check's preview with every error by row and column, confirm (all rows or none, once),
+re-imports that change nothing, hostile files refused with nothing stored, and large files
+checked and imported by the database-backed worker with their progress shown."""
 
 from __future__ import annotations
 
@@ -21,29 +21,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from innoplan.accounts.models import Department
-from innoplan.registry import tasks
-from innoplan.registry.models import ImportJob, Organisation
-from innoplan.registry.resources import RESOURCES
+from innoplan.imports import storage, tasks
+from innoplan.imports.models import ImportJob
+from innoplan.registry.models import Organisation
+from innoplan.registry.registers import IMPORTED
 from tests.registry.builders import credit_code
+from tests.spreadsheets import ORG_HEADERS, xlsx
 
 pytestmark = pytest.mark.django_db
 
-ORG_HEADERS = ["统一社会信用代码", "名称", "机构类型", "产业方向", "所在镇街", "入驻日期"]
 LIST = reverse("registry:import_list")
-
-
-def xlsx(headers, rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def org_row(code=None, name="北京智云科技有限公司", town="宋庄镇"):
@@ -55,7 +45,7 @@ def good_file(count=2) -> bytes:
 
 
 def upload(client, data: bytes, name="机构名单.xlsx", register="organisations"):
-    return client.post(LIST, {"register": register, "file": SimpleUploadedFile(name, data)})
+    return client.post(LIST, {"importer": register, "file": SimpleUploadedFile(name, data)})
 
 
 def job_url(job, name="import_job"):
@@ -137,7 +127,7 @@ def test_the_list_of_uploads_takes_as_many_queries_for_many_jobs_as_for_one(
     def add_jobs(count):
         for n in range(count):
             ImportJob.objects.create(
-                register="patents",
+                importer="patents",
                 file_name=f"专利{n}.xlsx",
                 file=f"imports/x{n}.xlsx",
                 created_by=plan_owner,
@@ -159,17 +149,17 @@ def test_the_list_of_uploads_takes_as_many_queries_for_many_jobs_as_for_one(
 # --- templates ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("register", sorted(RESOURCES))
+@pytest.mark.parametrize("register", IMPORTED, ids=lambda r: r.slug)
 def test_each_registers_template_downloads_with_its_headers(owner_client, register):
-    response = owner_client.get(reverse("registry:import_template", args=[register]))
+    response = owner_client.get(reverse("registry:import_template", args=[register.slug]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert f"filename*=UTF-8''{quote(RESOURCES[register].title)}" in disposition
+    assert f"filename*=UTF-8''{quote(register.resource.title)}" in disposition
     assert disposition.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [cell.value for cell in sheet[1]] == RESOURCES[register].headers()
+    assert [cell.value for cell in sheet[1]] == register.resource.headers()
 
 
 def test_an_unknown_register_has_no_template(owner_client):
@@ -328,7 +318,7 @@ def test_a_large_file_is_checked_and_imported_by_the_database_worker(owner_clien
     assert response.url == job_url(job)
     assert job.status == ImportJob.Status.CHECKING
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "innoplan.registry.tasks.import_job_check"
+    assert queued.task_path == "innoplan.imports.tasks.import_job_check"
     assert queued.args_kwargs == {"args": [job.pk], "kwargs": {}}
 
     # Until a worker takes it, the page waits and keeps asking.
@@ -365,26 +355,26 @@ def test_progress_is_readable_by_other_processes_while_the_rows_are_read(
 ):
     upload(owner_client, good_file(450))
     job = ImportJob.objects.get()
-    assert tasks.read_progress(job) is None  # queued: no worker has started it
+    assert storage.read_progress(job) is None  # queued: no worker has started it
 
     seen = []
-    write = tasks.ProgressFile.write
+    write = storage.ProgressFile.write
 
     def write_and_read(self, done, total):
         write(self, done, total)
-        seen.append(tasks.read_progress(job))  # as a web process reads it from the storage
+        seen.append(storage.read_progress(job))  # as a web process reads it from the storage
         if done == 200:
             state = owner_client.get(job_url(job, "import_job_state")).content.decode()
             seen.append("200 / 450" in state and 'value="200" max="450"' in state)
 
-    monkeypatch.setattr(tasks, "PROGRESS_INTERVAL", 0)
-    monkeypatch.setattr(tasks.ProgressFile, "write", write_and_read)
+    monkeypatch.setattr(storage, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(storage.ProgressFile, "write", write_and_read)
     tasks.import_job_check.call(job.pk)
     assert seen == [(0, 450), (200, 450), True, (400, 450), (450, 450)]
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED
     assert (job.rows_done, job.rows_total) == (450, 450)
-    assert tasks.read_progress(job) is None  # the file is gone once the row says it all
+    assert storage.read_progress(job) is None  # the file is gone once the row says it all
 
 
 def test_polling_a_running_job_writes_nothing_to_the_database(owner_client, background, town):
@@ -407,7 +397,7 @@ def test_a_job_no_worker_moves_for_ten_minutes_is_shown_as_stalled(owner_client,
     assert 'data-testid="job-stalled"' not in owner_client.get(state).content.decode()
     ImportJob.objects.filter(pk=job.pk).update(updated=timezone.now() - timedelta(minutes=11))
     assert 'data-testid="job-stalled"' in owner_client.get(state).content.decode()
-    tasks.ProgressFile(job).write(100, 3000)  # a worker has just written its progress
+    storage.ProgressFile(job).write(100, 3000)  # a worker has just written its progress
     page = owner_client.get(state).content.decode()
     assert 'data-testid="job-stalled"' not in page
     assert 'value="100" max="3000"' in page
