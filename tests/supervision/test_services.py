@@ -13,7 +13,14 @@ from django.core.management import CommandError, call_command
 
 from innoplan.audit.models import AuditEvent
 from innoplan.supervision import selectors, services
-from innoplan.supervision.choices import NoticeLevel, Review, Stage, State, UpdateKind
+from innoplan.supervision.choices import (
+    NoticeLevel,
+    NoticeStatus,
+    Review,
+    Stage,
+    State,
+    UpdateKind,
+)
 from innoplan.supervision.models import Evidence, Milestone, Notice, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
@@ -338,6 +345,69 @@ class TestNoticeAnswers:
                 services.notice_answer(
                     notice=notice, actor=reporter_a, reason="再答", new_date=date(2026, 11, 30)
                 )
+
+    def test_a_notice_is_settled_when_its_milestone_is_accepted(
+        self, notice, reporter_a, plan_owner
+    ):
+        assert notice.status == NoticeStatus.WAITING
+        with at(date(2026, 10, 1)):
+            completion = services.progress_post(
+                milestone=notice.milestone,
+                actor=reporter_a,
+                kind=UpdateKind.COMPLETION,
+                narrative="协议已签署",
+            )
+            services.progress_accept(update=completion, actor=plan_owner)
+            with pytest.raises(ValidationError, match="settled"):
+                services.notice_answer(
+                    notice=notice, actor=reporter_a, reason="原因", new_date=date(2026, 10, 31)
+                )
+        notice = Notice.objects.get(pk=notice.pk)
+        assert notice.status == NoticeStatus.SETTLED
+        assert not notice.awaits_answer
+        assert not notice.answered
+        assert notice.pk not in selectors.notices_awaiting_answer().values_list("pk", flat=True)
+
+    def test_the_status_filter_is_the_rule_of_each_notice(self, supervision_scene, reporter_a):
+        scene = supervision_scene
+        with at(date(2026, 9, 30)):
+            services.supervise(as_of=date(2026, 9, 30))
+        with at(date(2026, 10, 1)):
+            services.notice_answer(
+                notice=Notice.objects.get(milestone=scene.overdue, level="supervision"),
+                actor=reporter_a,
+                reason="原因",
+                new_date=date(2026, 10, 31),
+            )
+        # Notices raised before their milestones were done, one of them answered.
+        Notice.objects.create(
+            milestone=scene.done,
+            level=NoticeLevel.SUPERVISION,
+            department=scene.a,
+            raised_on=date(2026, 9, 9),
+            due_on=date(2026, 9, 8),
+            days_late=1,
+        )
+        Notice.objects.create(
+            milestone=scene.done_late,
+            level=NoticeLevel.CIRCULAR,
+            department=scene.b,
+            raised_on=date(2026, 9, 10),
+            due_on=date(2026, 8, 31),
+            days_late=10,
+            answer_reason="原因",
+            answer_new_date=date(2026, 9, 12),
+            answered_by=reporter_a,
+            answered_at=datetime(2026, 9, 11, 9, tzinfo=SHANGHAI),
+        )
+        seen = {status: set() for status in NoticeStatus}
+        for notice in Notice.objects.select_related("milestone"):
+            seen[notice.status].add(notice.pk)
+        assert all(seen.values()), seen  # the scene holds every status
+        assert len(seen[NoticeStatus.SETTLED]) == 2
+        for status in NoticeStatus:
+            chosen = selectors.notices_in_status(Notice.objects.all(), status)
+            assert set(chosen.values_list("pk", flat=True)) == seen[status], status
 
 
 class TestSelectors:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from innoplan.supervision import timeline
-from innoplan.supervision.choices import NoticeLevel, State
+from innoplan.supervision.choices import NoticeLevel, NoticeStatus, State
 
 DUE = date(2026, 9, 25)
 
@@ -126,6 +126,27 @@ class TestLadder:
         assert max((rank[x] for x in tomorrow), default=-1) >= max(
             (rank[x] for x in today), default=-1
         )
+
+
+class TestNoticeStatus:
+    def status(self, level="supervision", answered=False, done=False):
+        return timeline.notice_status(level=level, answered=answered, milestone_done=done)
+
+    def test_the_values_are_the_stored_choices(self):
+        assert set(timeline.NOTICE_STATUSES) == set(NoticeStatus.values)
+
+    def test_a_supervision_or_public_notice_waits_for_its_answer(self):
+        assert self.status() == "waiting"
+        assert self.status(level="circular") == "waiting"
+        assert self.status(answered=True) == "answered"
+
+    def test_a_notice_is_settled_once_its_milestone_is_done(self):
+        assert self.status(done=True) == "settled"
+        assert self.status(level="circular", answered=True, done=True) == "settled"
+
+    def test_a_reminder_needs_no_answer_whatever_its_milestone(self):
+        assert self.status(level="reminder") == "no_answer_needed"
+        assert self.status(level="reminder", done=True) == "no_answer_needed"
 
 
 class TestScore:

@@ -544,8 +544,9 @@ def test_the_notice_list_is_scoped_and_filtered(client, notices, reporter_b, pla
     response = client.get(url("notice_list"))
     assert {n.department_id for n in response.context["table"].data} == {notices.b.pk}
     client.force_login(plan_owner)
-    waiting = client.get(url("notice_list", answered="no"))
-    assert all(n.needs_answer and not n.answered for n in waiting.context["table"].data)
+    waiting = client.get(url("notice_list", status="waiting"))
+    assert waiting.context["table"].data
+    assert all(n.awaits_answer for n in waiting.context["table"].data)
     reminders = client.get(url("notice_list", level="reminder"))
     assert {n.level for n in reminders.context["table"].data} == {NoticeLevel.REMINDER}
 
@@ -581,6 +582,53 @@ def test_the_department_answers_its_notice(client, notices, reporter_a, reporter
     assert b'data-testid="answer-reason"' in page.content
     assert page.context["form"] is None
     assert AuditEvent.objects.filter(event="notice.answer").exists()
+
+
+def _accept_completion(milestone, reporter, plan_owner):
+    completion = services.progress_post(
+        milestone=milestone, actor=reporter, kind="completion", narrative="协议已签署"
+    )
+    services.progress_accept(update=completion, actor=plan_owner)
+
+
+def test_a_notice_is_settled_once_its_milestone_is_accepted(
+    client, notices, reporter_a, plan_owner
+):
+    """督办 and 通报 of a milestone accepted as done await no answer: they leave the
+    department's list and its count, show as settled, and take no answer."""
+    _accept_completion(notices.overdue, reporter_a, plan_owner)
+    supervision = Notice.objects.get(milestone=notices.overdue, level=NoticeLevel.SUPERVISION)
+
+    client.force_login(reporter_a)
+    listing = client.get(url("my_list", as_of=DAY))
+    assert listing.context["department_list"].notices_to_answer == []
+    assert b'data-testid="notice-to-answer"' not in listing.content
+
+    page = client.get(url("notice_detail", supervision.pk))
+    assert page.context["form"] is None
+    html = page.content.decode()
+    assert 'data-testid="settled"' in html
+    assert "已办结" in html
+    assert "待答复" not in html
+    new_date = (timezone.localdate() + timedelta(days=30)).isoformat()
+    refused = client.post(
+        url("notice_detail", supervision.pk), {"reason": "x", "new_date": new_date}
+    )
+    assert refused.status_code == 400
+    supervision.refresh_from_db()
+    assert not supervision.answered
+
+    milestone = client.get(url("milestone_detail", notices.overdue.pk)).content.decode()
+    assert "已办结" in milestone and "待答复" not in milestone
+
+    client.force_login(plan_owner)
+    owner = client.get(url("my_list", as_of=DAY))
+    assert notices.overdue.pk not in {n.milestone_id for n in owner.context["unanswered"]}
+    settled = client.get(url("notice_list", status="settled"))
+    assert {n.milestone_id for n in settled.context["table"].data} == {notices.overdue.pk}
+    assert "已办结" in settled.content.decode()
+    waiting = client.get(url("notice_list", status="waiting"))
+    assert {n.milestone_id for n in waiting.context["table"].data} == {notices.overdue_b.pk}
 
 
 def test_a_reminder_needs_no_answer(client, notices, reporter_a):

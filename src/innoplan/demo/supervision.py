@@ -26,7 +26,7 @@ from innoplan.accounts.choices import Role
 from innoplan.accounts.models import Department, User
 from innoplan.plans.choices import AssignmentRole
 from innoplan.plans.models import Plan, TaskAssignment
-from innoplan.supervision import services
+from innoplan.supervision import selectors, services
 from innoplan.supervision.choices import NoticeLevel, UpdateKind
 from innoplan.supervision.models import Milestone, Notice, ProgressUpdate, Project
 
@@ -241,10 +241,10 @@ class _Builder:
     def answer_one_notice(self) -> Notice | None:
         """One department answers its oldest 督办, as the plan owner expects."""
         notice = (
-            Notice.objects.filter(
+            selectors.notices_awaiting_answer()
+            .filter(
                 milestone__task__plan=self.plan,
                 level=NoticeLevel.SUPERVISION,
-                answered_at__isnull=True,
                 department_id__in=list(self.departments.reporters),
             )
             .order_by("due_on", "id")

@@ -43,6 +43,17 @@ class NoticeLevel(models.TextChoices):
     CIRCULAR = "circular", _("Public notice (通报)")
 
 
+class NoticeStatus(models.TextChoices):
+    """Where a notice stands (``timeline.notice_status``), computed, never stored: 待答复
+    until its department answers, 已答复 after, 已办结 once its milestone is accepted as done
+    (nothing is left to answer for), and a reminder needs no answer."""
+
+    WAITING = "waiting", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    SETTLED = "settled", _("Settled: the milestone is done")
+    NO_ANSWER_NEEDED = "no_answer_needed", _("No answer needed")
+
+
 class ProjectStage(models.TextChoices):
     PREPARING = "preparing", _("Preparing")
     UNDER_WAY = "under_way", _("Under way")

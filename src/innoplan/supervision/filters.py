@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from innoplan.accounts.models import Department
 from innoplan.plans.models import Section, Task
 from innoplan.supervision import selectors
-from innoplan.supervision.choices import NoticeLevel, State
+from innoplan.supervision.choices import NoticeLevel, NoticeStatus, State
 from innoplan.supervision.models import Milestone, Notice
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -119,17 +119,16 @@ class MilestoneFilterSet(BootstrapFilterSet):
 
 
 class NoticeFilterSet(BootstrapFilterSet):
-    """Notices by level, answered or not, department and the day they were raised."""
-
-    YES, NO = "yes", "no"
+    """Notices by level, status (待答复, 已答复, 已办结 …), department and the day they were
+    raised."""
 
     level = django_filters.ChoiceFilter(
         choices=NoticeLevel.choices, label=_("Level"), empty_label=_("All")
     )
-    answered = django_filters.ChoiceFilter(
-        choices=[(YES, _("Answered")), (NO, _("Waiting for an answer"))],
-        method="filter_answered",
-        label=_("Answer"),
+    status = django_filters.ChoiceFilter(
+        choices=NoticeStatus.choices,
+        method="filter_status",
+        label=_("Status"),
         empty_label=_("All"),
     )
     department = django_filters.ModelChoiceFilter(
@@ -143,8 +142,6 @@ class NoticeFilterSet(BootstrapFilterSet):
         model = Notice
         fields: list[str] = []
 
-    def filter_answered(self, queryset, name, value):
-        if value == self.YES:
-            return queryset.filter(answered_at__isnull=False)
-        # Waiting: a supervision or public notice without an answer (a reminder needs none).
-        return queryset.filter(answered_at__isnull=True).exclude(level=NoticeLevel.REMINDER)
+    def filter_status(self, queryset, name, value):
+        # Computed, never stored: the same rule as each notice's ``status``.
+        return selectors.notices_in_status(queryset, value)

@@ -7,7 +7,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.core.models import TimeStampedModel
-from innoplan.supervision.choices import NoticeLevel, ProjectStage, Review, Stage, UpdateKind
+from innoplan.supervision import timeline
+from innoplan.supervision.choices import (
+    NoticeLevel,
+    NoticeStatus,
+    ProjectStage,
+    Review,
+    Stage,
+    UpdateKind,
+)
 
 
 class SupervisionPolicy(TimeStampedModel):
@@ -223,7 +231,9 @@ class Evidence(TimeStampedModel):
 class Notice(TimeStampedModel):
     """督办通知 — a notice the daily job raised on a milestone: a reminder before its due date,
     a supervision notice when it becomes overdue, a public notice when it stays overdue. A
-    supervision or public notice must be answered with a reason and a new date."""
+    supervision or public notice must be answered with a reason and a new date, until its
+    milestone is accepted as done: then it is settled (已办结). Its status is computed
+    (``timeline.notice_status``), never stored."""
 
     milestone = models.ForeignKey(
         Milestone, models.CASCADE, related_name="notices", verbose_name=_("milestone")
@@ -266,8 +276,28 @@ class Notice(TimeStampedModel):
 
     @property
     def needs_answer(self) -> bool:
+        """Whether notices of this level are answered at all (a reminder is not)."""
         return self.level != NoticeLevel.REMINDER
 
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def status(self) -> NoticeStatus:
+        return NoticeStatus(
+            timeline.notice_status(
+                level=self.level,
+                answered=self.answered,
+                milestone_done=self.milestone.stage == Stage.DONE,
+            )
+        )
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Its department still owes an answer: 待答复."""
+        return self.status == NoticeStatus.WAITING
+
+    @property
+    def settled(self) -> bool:
+        return self.status == NoticeStatus.SETTLED

@@ -17,7 +17,7 @@ from innoplan.accounts.models import Department
 from innoplan.accounts.selectors import department_scope
 from innoplan.plans.models import Plan, Section, Task
 from innoplan.supervision import timeline
-from innoplan.supervision.choices import NoticeLevel, Review, Stage, State
+from innoplan.supervision.choices import NoticeLevel, NoticeStatus, Review, Stage, State
 from innoplan.supervision.models import (
     Milestone,
     Notice,
@@ -300,7 +300,7 @@ def department_list(*, plan: Plan, department: Department, as_of: date) -> Depar
         open=[r for r in open_rows if r.days_late < -policy.remind_days_before],
         waiting_acceptance=[r for r in rows if r.milestone.stage == Stage.SUBMITTED],
         notices_to_answer=list(
-            unanswered_notices().filter(department=department, milestone__task__plan=plan)
+            notices_awaiting_answer().filter(department=department, milestone__task__plan=plan)
         ),
         returned=list(
             ProgressUpdate.objects.filter(
@@ -324,11 +324,26 @@ def notices_with_context() -> QuerySet[Notice]:
     )
 
 
-def unanswered_notices() -> QuerySet[Notice]:
-    """Supervision and public notices without an answer (a reminder needs none)."""
-    return (
-        notices_with_context().filter(answered_at__isnull=True).exclude(level=NoticeLevel.REMINDER)
-    )
+def notices_in_status(queryset: QuerySet[Notice], status: str) -> QuerySet[Notice]:
+    """The notices of ``queryset`` whose status (``timeline.notice_status``, computed from the
+    level, the answer and the milestone's stage) is ``status``: the same rule as a notice's
+    ``status``, as a filter."""
+    reminder = Q(level=NoticeLevel.REMINDER)
+    done = Q(milestone__stage=Stage.DONE)
+    answered = Q(answered_at__isnull=False)
+    condition = {
+        NoticeStatus.NO_ANSWER_NEEDED: reminder,
+        NoticeStatus.SETTLED: ~reminder & done,
+        NoticeStatus.ANSWERED: ~reminder & ~done & answered,
+        NoticeStatus.WAITING: ~reminder & ~done & ~answered,
+    }[NoticeStatus(status)]
+    return queryset.filter(condition)
+
+
+def notices_awaiting_answer() -> QuerySet[Notice]:
+    """督办 and 通报 waiting for their department's answer (待答复): not answered, and their
+    milestone not yet accepted as done."""
+    return notices_in_status(notices_with_context(), NoticeStatus.WAITING)
 
 
 def pending_acceptances(plan: Plan) -> QuerySet[ProgressUpdate]:

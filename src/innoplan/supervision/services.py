@@ -334,16 +334,22 @@ def progress_return(*, update: ProgressUpdate, actor, reason: str) -> ProgressUp
 @transaction.atomic
 def notice_answer(*, notice: Notice, actor, reason: str, new_date: date | None) -> Notice:
     """The department answers a 督办 or 通报: why it is late and by when it will be done. The
-    new date becomes the milestone's promised date; the due date stays the plan's."""
+    new date becomes the milestone's promised date; the due date stays the plan's. A notice
+    whose milestone was accepted as done is settled and takes no answer."""
     authorise(
         actor,
         "supervision.answer_notice",
         notice,
         message=_("Only the department the notice was sent to answers it."),
     )
-    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    locked = Notice.objects.select_for_update().select_related("milestone").get(pk=notice.pk)
     if not locked.needs_answer:
         raise ValidationError(_("A reminder needs no answer."))
+    if locked.settled:
+        raise ValidationError(
+            _("The milestone was accepted as done: this notice is settled and needs no answer."),
+            code="settled",
+        )
     if locked.answered:
         raise ValidationError(
             _("This notice was already answered by %(who)s.") % {"who": locked.answered_by},

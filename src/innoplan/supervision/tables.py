@@ -4,6 +4,7 @@ district's own columns (``supervision.exports.milestone_values``)."""
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +96,7 @@ class NoticeTable(SupervisionTable):
     raised_on = tables.DateColumn(DATE)
     due_on = tables.DateColumn(DATE)
     days_late = tables.Column()
-    answer = tables.Column(verbose_name=_("Answer"), empty_values=(), orderable=False)
+    answer = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
     answer_new_date = tables.DateColumn(DATE)
 
     class Meta(SupervisionTable.Meta):
@@ -113,10 +114,5 @@ class NoticeTable(SupervisionTable):
         row_attrs = {"data-testid": "notice-row"}
 
     def render_answer(self, record):
-        if record.answered:
-            return format_html('<span class="badge text-bg-success">{}</span>', _("Answered"))
-        if record.needs_answer:
-            return format_html(
-                '<span class="badge text-bg-danger">{}</span>', _("Waiting for an answer")
-            )
-        return _("No answer needed")
+        # The status badge every notice page shows (待答复, 已答复, 已办结 …).
+        return render_to_string("supervision/_notice_status.html", {"notice": record})

@@ -1,8 +1,9 @@
 """The dates of supervision, as plain rules (no Django): a milestone's state on a day, the
-notices the escalation ladder owes it on a day, and a department's scoreboard.
+notices the escalation ladder owes it on a day, where a notice stands, and a department's
+scoreboard.
 
-The state values and notice levels are the stored values of ``choices.State`` and
-``choices.NoticeLevel``; a test keeps the two in step.
+The state values, notice levels and notice statuses are the values of ``choices.State``,
+``choices.NoticeLevel`` and ``choices.NoticeStatus``; a test keeps them in step.
 """
 
 from __future__ import annotations
@@ -55,6 +56,26 @@ def state_on(
     if started_on is not None and started_on <= as_of:
         return IN_PROGRESS
     return NOT_STARTED
+
+
+WAITING = "waiting"
+ANSWERED = "answered"
+SETTLED = "settled"
+NO_ANSWER_NEEDED = "no_answer_needed"
+NOTICE_STATUSES = (WAITING, ANSWERED, SETTLED, NO_ANSWER_NEEDED)
+
+
+def notice_status(*, level: str, answered: bool, milestone_done: bool) -> str:
+    """Where a notice stands: 待答复, 已答复, 已办结 or no answer needed.
+
+    A reminder needs no answer. A 督办 or 通报 waits for its department's answer until it is
+    answered, and is settled (已办结) once its milestone is accepted as done, answered or not:
+    the work it pressed for is finished, so there is nothing left to answer."""
+    if level == REMINDER:
+        return NO_ANSWER_NEEDED
+    if milestone_done:
+        return SETTLED
+    return ANSWERED if answered else WAITING
 
 
 def first_overdue_day(due_on: date) -> date:

@@ -203,7 +203,7 @@ def my_list(request):
         context.update(
             pending=list(selectors.pending_acceptances(plan)),
             unanswered=list(
-                restricted_notices(user, selectors.unanswered_notices()).filter(
+                restricted_notices(user, selectors.notices_awaiting_answer()).filter(
                     milestone__task__plan=plan
                 )
             ),
@@ -600,11 +600,7 @@ def notice_detail(request, pk: int):
         pk=pk,
     )
     authorise(request.user, "supervision.view_notice", notice)
-    can_answer = (
-        request.user.has_perm("supervision.answer_notice", notice)
-        and notice.needs_answer
-        and not notice.answered
-    )
+    can_answer = request.user.has_perm("supervision.answer_notice", notice) and notice.awaits_answer
     status = 200
     form = NoticeAnswerForm() if can_answer else None
     if request.method == "POST":
