@@ -457,7 +457,9 @@ def test_a_tasks_quotas_belong_to_the_task_and_take_the_deadline_year():
 def test_measures_accept_irregular_numbering_and_say_so():
     result = parse_plan_text(BODY)
     assert result.plan["measures"] == [{"title": "加强组织领导"}, {"title": "加大政策支持"}]
-    assert any(u.what == "measures" for u in result.unsure)
+    assert [(u.what, u.path) for u in result.unsure if u.path] == [
+        ("measure （2）加大政策支持", "measures[1]")
+    ]
 
 
 def test_a_chapter_it_does_not_know_is_kept_in_unplaced():

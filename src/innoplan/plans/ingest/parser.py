@@ -19,7 +19,11 @@ the readers make it from .docx, .pdf and .txt (Word's list numbering already wri
   主要举措, 重点行动) chapter, sections hold the numbered tasks, titled by their first
   sentence. In a 保障 chapter each section (or numbered paragraph) is a measure titled by its
   heading's first sentence; irregular numbering such as （一） then （2） is accepted and
-  marked unsure.
+  marked unsure at the measure where it breaks.
+- **Lead departments**: a task's "（牵头单位：区科委、区发展改革委）" (also 牵头部门, 责任单位,
+  责任部门), in its paragraph or on a line of its own after it, is read into ``leads`` beside
+  the plan, not into it: the plan YAML has no departments (they are assigned after loading),
+  and the phrase stays out of the task's title. Co-operating units (配合单位) are not read.
 - **Target tables**: under a 目标 heading, a tab-separated row with 指标, 单位 and a
   "2027年目标" cell is a table header; each following row is one target (``table_target``),
   its text the whole row.
@@ -54,6 +58,7 @@ from innoplan.plans.ingest.targets import (
 __all__ = [
     "ParseResult",
     "TargetSource",
+    "TaskLeads",
     "Unplaced",
     "Unsure",
     "parse_plan_text",
@@ -82,17 +87,25 @@ _TITLE_END = re.compile(r".*(?:方案|计划|规划|意见|纲要)(?:[（(][^）
 _YEAR_RANGE = re.compile(r"(?P<start>\d{4})\s*(?:—{1,2}|–|-|~|～|至|到)\s*(?P<end>\d{4})\s*年")
 _FIRST_SENTENCE = re.compile(r"[^。]+")
 _LEAD_PHRASE = re.compile(r"[^。：:]+")
+# "（牵头单位：区科委、区发展改革委；配合单位：…）": the names up to the next ；, ）, 。
+_LEADS = re.compile(
+    r"[（(]?\s*(?:牵头单位|牵头部门|责任单位|责任部门)\s*[:：]\s*(?P<names>[^；;）)。]+)"
+    r"(?:[；;][^）)。]*)?[）)]?"
+)
+_NAME_SEPARATORS = re.compile(r"\s*[、，,/／]\s*")
 
 _GOALS, _TASKS, _MEASURES, _GENERAL, _OTHER = "goals", "tasks", "measures", "general", "other"
 
 
 @dataclass(frozen=True)
 class Unsure:
-    """Something proposed that a person should check: what, on which line, and why."""
+    """Something proposed that a person should check: what, on which line, and why; ``path``
+    is its place in the plan (``measures[1]``) when it is about one entry there."""
 
     what: str
     line: int | None
     why: str
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,17 @@ class TargetSource:
     text: str
 
 
+@dataclass(frozen=True)
+class TaskLeads:
+    """The lead departments (牵头单位) a task names, as the document writes them: the task's
+    path in the plan, the line and the phrase they were read from."""
+
+    path: str
+    line: int
+    departments: tuple[str, ...]
+    text: str
+
+
 @dataclass
 class ParseResult:
     """The proposed plan (a dict shaped like the loadplan YAML) and what to review."""
@@ -125,6 +149,7 @@ class ParseResult:
     sources: list[TargetSource] = field(default_factory=list)
     unsure: list[Unsure] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
+    leads: list[TaskLeads] = field(default_factory=list)
 
     def source_of(self, path: str) -> TargetSource | None:
         return next((source for source in self.sources if source.path == path), None)
@@ -165,6 +190,7 @@ class _Parser:
         self.unsure: list[Unsure] = []
         self.unplaced: list[Unplaced] = []
         self.sources: list[TargetSource] = []
+        self.leads: dict[str, TaskLeads] = {}  # by the task's path
         self.header: dict = {
             "title": None,
             "issuer": None,
@@ -282,8 +308,8 @@ class _Parser:
         group: dict | None = None
         section: dict | None = None
         task: dict | None = None
-        measure_numbers: list[int | None] = []
-        measure_styles: set[bool] = set()  # digits or Chinese numerals
+        # Each measure's number, whether it is written in digits, and how it reads (（2）, 4.).
+        measure_numbers: list[tuple[int | None, bool, str, int]] = []
         goal_heading = ""  # the 目标 heading: the name of a group without numbered paragraphs
         columns: TableColumns | None = None  # the header of the target table being read
 
@@ -321,8 +347,9 @@ class _Parser:
                     self.sections.append(section)
                 elif kind == _MEASURES:
                     self.measures.append({"title": _first(title, _FIRST_SENTENCE)})
-                    measure_numbers.append(_numeral(heading.group("number")))
-                    measure_styles.add(heading.group("number").isdigit())
+                    digits = heading.group("number")
+                    label = text[: heading.start("title")].strip()
+                    measure_numbers.append((_numeral(digits), digits.isdigit(), label, number))
                 elif kind == _OTHER:
                     self.unplaced.append(
                         Unplaced(
@@ -372,31 +399,27 @@ class _Parser:
                         )
                     task = {
                         "number": int(numbered.group("number")),
-                        "title": _first(numbered.group("title"), _FIRST_SENTENCE),
+                        "title": _first(_LEADS.sub("", numbered.group("title")), _FIRST_SENTENCE),
                         "targets": [],
                     }
                     section["tasks"].append(task)
+                if task is not None and section is not None:
+                    path = f"sections[{len(self.sections) - 1}].tasks[{len(section['tasks']) - 1}]"
+                    self._leads(number, text, path)
                 self._targets(number, raw, year, task, "sections")
             elif context == _MEASURES:
                 if numbered:
                     self.measures.append(
                         {"title": _first(numbered.group("title"), _FIRST_SENTENCE)}
                     )
-                    measure_numbers.append(int(numbered.group("number")))
+                    label = text[: numbered.start("title")].strip()
+                    measure_numbers.append((int(numbered.group("number")), True, label, number))
             elif context == _OTHER:
                 self.unplaced.append(
                     Unplaced(number, text, gettext_noop("in a chapter the parser does not know"))
                 )
 
-        irregular = measure_numbers != list(range(1, len(measure_numbers) + 1))
-        if irregular or len(measure_styles) > 1:
-            self.unsure.append(
-                Unsure(
-                    "measures",
-                    None,
-                    gettext_noop("the measures' numbering is irregular; check the order"),
-                )
-            )
+        self._measure_numbering(measure_numbers)
         self._finish_years()
         self._finish_names()
         plan = {
@@ -405,7 +428,44 @@ class _Parser:
             "sections": self.sections,
             "measures": self.measures,
         }
-        return ParseResult(plan, self.sources, self.unsure, self.unplaced)
+        return ParseResult(
+            plan, self.sources, self.unsure, self.unplaced, list(self.leads.values())
+        )
+
+    def _measure_numbering(self, numbers: list[tuple[int | None, bool, str, int]]) -> None:
+        """Mark each measure where the numbering breaks: not one more than the measure before
+        (the first not 1), or written in digits after Chinese numerals or the other way."""
+        previous: tuple[int | None, bool] = (0, numbers[0][1]) if numbers else (0, True)
+        for index, (value, digits, label, line) in enumerate(numbers):
+            expected, style = previous
+            if value is None or expected is None or value != expected + 1 or digits != style:
+                title = self.measures[index]["title"]
+                self.unsure.append(
+                    Unsure(
+                        f"measure {label}{title}",
+                        line,
+                        gettext_noop("the measures' numbering is irregular; check the order"),
+                        f"measures[{index}]",
+                    )
+                )
+            previous = (value, digits)
+
+    def _leads(self, number: int, text: str, path: str) -> None:
+        """The lead departments a line of a task names, added to what the task named before."""
+        for match in _LEADS.finditer(text):
+            names = tuple(
+                name.removesuffix("等").strip()
+                for name in _NAME_SEPARATORS.split(match.group("names").strip())
+                if name.removesuffix("等").strip()
+            )
+            if not names:
+                continue
+            known = self.leads.get(path)
+            if known is None:
+                self.leads[path] = TaskLeads(path, number, names, match.group(0))
+            else:
+                merged = known.departments + tuple(n for n in names if n not in known.departments)
+                self.leads[path] = TaskLeads(path, known.line, merged, known.text)
 
     def _targets(
         self,
