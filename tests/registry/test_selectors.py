@@ -20,7 +20,7 @@ from innoplan.registry.models import Base, BrandEvent, Fund, Park, Platform
 from innoplan.registry.services import (
     fund_scale_amend,
     qualification_grant,
-    qualification_revoke,
+    record_retire,
 )
 from tests.registry.builders import make, make_organisation
 
@@ -85,7 +85,7 @@ def test_a_qualification_held_before_settling_counts_from_the_settlement():
 def test_a_revoked_qualification_stops_counting_on_the_revocation_day():
     enterprise = make_organisation("被撤销企业")
     certificate = grant(enterprise, HIGH_TECH, date(2024, 1, 1))
-    qualification_revoke(qualification=certificate, on=date(2025, 4, 1), actor=None)
+    record_retire(record=certificate, on=date(2025, 4, 1), reason="撤销", actor=None)
     assert high_tech(as_of=date(2025, 3, 31)) == {"被撤销企业"}
     assert high_tech(as_of=date(2025, 4, 1)) == set()
 
@@ -143,7 +143,7 @@ def test_a_grant_counts_in_its_year_only_when_the_organisation_was_in_the_distri
     )
     grant(make_organisation("获评后迁出", left_on=date(2025, 9, 1)), SPECIALISED, date(2025, 3, 1))
     revoked = grant(make_organisation("获评后撤销"), SPECIALISED, date(2025, 3, 1))
-    qualification_revoke(qualification=revoked, on=date(2025, 10, 1), actor=None)
+    record_retire(record=revoked, on=date(2025, 10, 1), reason="撤销", actor=None)
     assert granted() == {"获评后迁出", "获评后撤销"}
 
 

@@ -14,7 +14,7 @@ from innoplan.registry.models import Fund, FundScale, Qualification
 from innoplan.registry.services import (
     fund_scale_amend,
     qualification_grant,
-    qualification_revoke,
+    record_retire,
 )
 from tests.registry.builders import make, make_organisation
 
@@ -151,24 +151,25 @@ def certificate(enterprise, plan_owner):
 
 
 def test_a_revoked_qualification_ends_on_the_revocation_day(certificate, plan_owner):
-    revoked = qualification_revoke(
-        qualification=certificate, on=date(2025, 3, 15), actor=plan_owner
+    revoked = record_retire(
+        record=certificate, on=date(2025, 3, 15), reason="复核不合格，撤销资格", actor=plan_owner
     )
     certificate.refresh_from_db()
     assert revoked.valid_to == certificate.valid_to == date(2025, 3, 15)
+    assert revoked.end_reason == "复核不合格，撤销资格"  # a revocation keeps its reason
     update = LogEntry.objects.get_for_object(certificate).filter(action=LogEntry.Action.UPDATE)
     assert update.get().changes_dict["valid_to"] == ["2026-11-30", "2025-03-15"]
 
 
 def test_a_revocation_must_come_after_the_issue(certificate, plan_owner, english):
     with pytest.raises(ValidationError) as caught:
-        qualification_revoke(qualification=certificate, on=date(2023, 11, 30), actor=plan_owner)
-    assert "only be revoked after that day" in " ".join(caught.value.message_dict["on"])
+        record_retire(record=certificate, on=date(2023, 11, 30), reason="撤销", actor=plan_owner)
+    assert "only be ended after that day" in " ".join(caught.value.message_dict["on"])
 
 
 def test_a_revocation_must_come_before_the_expiry(certificate, plan_owner, english):
     with pytest.raises(ValidationError) as caught:
-        qualification_revoke(qualification=certificate, on=date(2026, 11, 30), actor=plan_owner)
+        record_retire(record=certificate, on=date(2026, 11, 30), reason="撤销", actor=plan_owner)
     assert "already stops counting on 2026-11-30" in " ".join(caught.value.message_dict["on"])
     certificate.refresh_from_db()
     assert certificate.valid_to == date(2026, 11, 30)
@@ -176,7 +177,7 @@ def test_a_revocation_must_come_before_the_expiry(certificate, plan_owner, engli
 
 def test_only_a_steward_revokes(certificate, reporter_a):
     with pytest.raises(PermissionDenied):
-        qualification_revoke(qualification=certificate, on=date(2025, 3, 15), actor=reporter_a)
+        record_retire(record=certificate, on=date(2025, 3, 15), reason="撤销", actor=reporter_a)
 
 
 # --- fund scale -------------------------------------------------------------------------

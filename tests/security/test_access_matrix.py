@@ -266,6 +266,17 @@ for _register in REGISTER_LISTS:
     MATRIX[f"registry:{_register}_detail"] = (_register,
         "302 200  200  200  200  403  403  403",
         "302 405  405  405  405  403  403  403")
+    # The steward's pages (the plan owner keeps the registers): an empty POST is refused.
+    MATRIX[f"registry:{_register}_create"] = (None,
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403")
+    MATRIX[f"registry:{_register}_edit"] = (_register,
+        "302 200  403  403  403  403  403  403",
+        "302 400  403  403  403  403  403  403")
+    if _register != "talent":
+        MATRIX[f"registry:{_register}_retire"] = (_register,
+            "302 200  403  403  403  403  403  403",
+            "302 400  403  403  403  403  403  403")
 # A talent's page takes a POST: showing the whole ID-card number, the plan owner's alone.
 MATRIX["registry:talent_detail"] = ("talent",
     "302 200  200  200  200  403  403  403",

@@ -7,15 +7,17 @@ so a page's query count does not grow with its history.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 # Bookkeeping fields that say nothing a reader needs.
 HIDDEN_FIELDS = {"id", "created", "updated"}
@@ -55,8 +57,29 @@ def _local_time(value):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+# What auditlog writes for an empty related manager ("plans.Target.None"): no value at all.
+_EMPTY_MANAGER = re.compile(r"^[a-z_]+\.[A-Za-z]+\.None$")
+
+
 def _shown(value) -> str:
-    return "—" if value in (None, "None", "") else str(value)
+    if value in (None, "None", "") or _EMPTY_MANAGER.match(str(value)):
+        return "—"
+    return str(value)
+
+
+def _plain(field, value):
+    """A stored value as a reader says it: 是/否 for a yes-or-no, 47 rather than 47.0000."""
+    if value in (None, "None", ""):
+        return value
+    if isinstance(field, models.BooleanField):
+        return gettext("Yes") if str(value) in ("True", "1", "true") else gettext("No")
+    if isinstance(field, models.DecimalField):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return value
+        return format(number.normalize(), "f")
+    return value
 
 
 def audit_rows(entries) -> list[AuditRow]:
@@ -107,6 +130,8 @@ def audit_rows(entries) -> list[AuditRow]:
                 old, new = (choices.get(str(v), v) for v in (old, new))
             elif field is not None and isinstance(field, models.DateTimeField):
                 old, new = _local_time(old), _local_time(new)
+            else:
+                old, new = _plain(field, old), _plain(field, new)
             if entry.action == LogEntry.Action.CREATE and _shown(new) == "—":
                 continue  # a new record's empty fields say nothing
             changes.append(Change(label, _shown(old), _shown(new)))

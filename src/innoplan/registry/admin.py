@@ -2,7 +2,6 @@
 come through imports). The model's own ``clean`` applies here too: credit-code checks, towns,
 validity dates and the qualification expiry rule."""
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
 from innoplan.registry import models as registry
+from innoplan.registry.forms import TalentForm
 from innoplan.registry.models import TOWN_KINDS
 
 
@@ -200,34 +200,6 @@ class PatentAdmin(admin.ModelAdmin):
             },
         ),
     )
-
-
-class TalentForm(forms.ModelForm):
-    """The ID-card number is typed in full, checked, and kept only encrypted; on a change form
-    an empty box keeps the number already recorded."""
-
-    id_number = forms.CharField(label=_("ID card number"), max_length=18, required=False)
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        required=False,
-        help_text=_("11 digits; kept encrypted. An empty box keeps the number recorded."),
-    )
-    remove_phone = forms.BooleanField(label=_("Remove the mobile phone"), required=False)
-
-    class Meta:
-        model = registry.Talent
-        fields = ("name", "id_number", "employer", "title")
-
-    def _post_clean(self):
-        # The numbers are checked by Talent.clean, as every other way in checks them.
-        if self.cleaned_data.get("id_number", "").strip():
-            self.instance.set_id_number(self.cleaned_data["id_number"])
-        if self.cleaned_data.get("remove_phone"):
-            self.instance.set_phone("")
-        elif self.cleaned_data.get("phone", "").strip():
-            self.instance.set_phone(self.cleaned_data["phone"])
-        super()._post_clean()
 
 
 class TalentRecognitionInline(admin.TabularInline):

@@ -127,6 +127,13 @@ class ValidityPeriod(models.Model):
 
     valid_from = models.DateField(_("valid from"))
     valid_to = ends_on(_("valid to"))
+    # Why it ended before its time (a qualification revoked, an organisation moved out, a
+    # recognition withdrawn for integrity): a retirement, not an expiry, keeps its reason.
+    end_reason = models.TextField(
+        _("reason it ended"),
+        blank=True,
+        help_text=_("Filled when a steward ends the record before its time."),
+    )
 
     objects = ValidityQuerySet.as_manager()
 

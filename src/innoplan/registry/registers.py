@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef
 
 from innoplan.registry import filters, tables
 from innoplan.registry import models as registry
+from innoplan.registry.models import ValidityPeriod
 from innoplan.registry.resources import (
     bases,
     brand_events,
@@ -79,6 +80,11 @@ class Register:
         if self.count_on is not None:
             return self.count_on(day)
         return self.model.objects.valid_on(day).count()
+
+    @property
+    def dated(self) -> bool:
+        """Whether its records hold over a span of days (and can be ended before their time)."""
+        return issubclass(self.model, ValidityPeriod)
 
     def models(self) -> list[type[models.Model]]:
         """The register's model and its children's."""

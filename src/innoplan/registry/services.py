@@ -10,6 +10,7 @@ from decimal import Decimal
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from innoplan.accounts.permissions import authorise
@@ -53,28 +54,47 @@ def qualification_grant(
 
 
 @transaction.atomic
-def qualification_revoke(*, qualification: Qualification, on: date, actor) -> Qualification:
-    """End a qualification early: from ``on`` it no longer counts."""
+def record_save(*, record, actor):
+    """Create a registry record or correct its fields, as a steward does on its page: the
+    model's own checks (the same an import row meets), then the save, in the audit log under
+    ``actor``. A corrected date changes the figures of the days it touches (the metric
+    snapshots from the earliest of them are dropped)."""
     _authorise(actor)
-    locked = Qualification.objects.select_for_update().get(pk=qualification.pk)
-    if on <= locked.valid_from:
-        raise ValidationError(
-            {
-                "on": _(
-                    "A qualification issued on %(issued)s can only be revoked after that day; "
-                    "delete a record entered in error instead."
-                )
-                % {"issued": locked.valid_from.isoformat()}
-            }
-        )
-    if locked.valid_to is not None and on >= locked.valid_to:
-        raise ValidationError(
-            {
-                "on": _("It already stops counting on %(expires)s; revoke it before that day.")
-                % {"expires": locked.valid_to.isoformat()}
-            }
-        )
+    with set_actor(actor):
+        record.full_clean()
+        record.save()
+    return record
+
+
+@transaction.atomic
+def record_retire(*, record, on: date, reason: str, actor):
+    """End a dated record before its time — a qualification revoked, an organisation moved
+    out, a recognition withdrawn — from ``on`` on, keeping ``reason``. It counted until the
+    day before; a retirement is not an expiry, and the record says why it ended."""
+    _authorise(actor)
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    names = {
+        "record": capfirst(locked._meta.verbose_name),
+        "start": locked._meta.get_field("valid_from").verbose_name,
+    }
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = _("Say why it ends.")
+    if locked.valid_from is None:
+        errors["on"] = _("%(record)s has never counted; there is nothing to end.") % names
+    elif on <= locked.valid_from:
+        errors["on"] = _(
+            "It counts from %(date)s (%(start)s); it can only be ended after that day. "
+            "Correct a record entered in error instead."
+        ) % {**names, "date": locked.valid_from.isoformat()}
+    elif locked.valid_to is not None and on >= locked.valid_to:
+        errors["on"] = _("It already stops counting on %(expires)s; end it before that day.") % {
+            "expires": locked.valid_to.isoformat()
+        }
+    if errors:
+        raise ValidationError(errors)
     locked.valid_to = on
+    locked.end_reason = reason.strip()
     with set_actor(actor):
         locked.full_clean()
         locked.save()

@@ -36,5 +36,23 @@ for register in REGISTERS:
             views.detail_view(register).as_view(register=register),
             name=f"{register.route}_detail",
         ),
+        path(
+            f"{register.slug}/new/",
+            views.RegisterEditView.as_view(register=register),
+            name=f"{register.route}_create",
+        ),
+        path(
+            f"{register.slug}/<int:pk>/edit/",
+            views.RegisterEditView.as_view(register=register),
+            name=f"{register.route}_edit",
+        ),
     ]
+    if register.dated:
+        urlpatterns.append(
+            path(
+                f"{register.slug}/<int:pk>/retire/",
+                views.RegisterRetireView.as_view(register=register),
+                name=f"{register.route}_retire",
+            )
+        )
 urlpatterns.append(path("imports/", include(IMPORT_PAGES.urlpatterns())))

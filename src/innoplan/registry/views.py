@@ -1,15 +1,18 @@
-"""The registry's read-only pages: per register (``registry.registers``) a list (filtered,
-paginated, exported to Excel with the same filter) and a detail page with related records and
-the change history. Stewards edit records in the admin for now. Every page needs
-``registry.view_registry``."""
+"""The registry's pages: per register (``registry.registers``) a list (filtered, paginated,
+exported to Excel with the same filter), a detail page with related records and the change
+history, and the stewards' pages that create a record, correct it and end it before its time
+(through ``registry.services``, the same checks as an import). Reading needs
+``registry.view_registry``, keeping the registers ``registry.manage_registry``."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -20,8 +23,10 @@ from django_tables2 import RequestConfig
 from innoplan.accounts.permissions import Requires, authorise
 from innoplan.audit.exports import xlsx_response
 from innoplan.core.audit import audit_rows
+from innoplan.core.forms import add_service_error
 from innoplan.registry import models as registry
 from innoplan.registry import registers, selectors, services, tables
+from innoplan.registry.forms import RetireForm, record_form
 from innoplan.registry.registers import REGISTERS, Register
 
 PER_PAGE = 50
@@ -98,6 +103,9 @@ class RegisterListView(RegisterView):
                 "filter": filterset,
                 "table": table,
                 "export_query": export.urlencode(),
+                "create_url": reverse(f"registry:{self.route}_create")
+                if request.user.has_perm("registry.manage_registry")
+                else None,
             },
         )
 
@@ -152,6 +160,12 @@ class RegisterDetailView(RegisterView):
                 "fields": self.fields(obj, **context) + _field_rows(obj),
                 "related": [{"title": title, "table": table} for title, table in self.related(obj)],
                 "audit": audit_rows(selectors.audit_entries(obj)),
+                "can_manage": request.user.has_perm("registry.manage_registry"),
+                "edit_url": reverse(f"registry:{self.route}_edit", args=[obj.pk]),
+                # A record that has counted can be ended before its time.
+                "retire_url": reverse(f"registry:{self.route}_retire", args=[obj.pk])
+                if self.register.dated and obj.valid_from is not None
+                else None,
                 **context,
             },
         )
@@ -259,6 +273,96 @@ class TeamDetailView(RegisterDetailView):
                 tables.TalentTable(members.order_by("-team_memberships__is_leader", "name")),
             )
         ]
+
+
+class RegisterEditView(RegisterView):
+    """A steward's form for a new record (no ``pk``) or for correcting one."""
+
+    permission = "registry.manage_registry"
+
+    def detail_url(self, record) -> str:
+        return reverse(f"registry:{self.route}_detail", args=[record.pk])
+
+    def get_object(self, request, pk):
+        if pk is None:
+            return self.model()
+        try:
+            return selectors.record(self.model, user=request.user, pk=pk)
+        except self.model.DoesNotExist:
+            raise Http404 from None
+
+    def get(self, request, pk=None):
+        record = self.get_object(request, pk)
+        return self.render_form(request, record, record_form(self.model)(instance=record))
+
+    def post(self, request, pk=None):
+        record = self.get_object(request, pk)
+        form = record_form(self.model)(request.POST, instance=record)
+        if form.is_valid():
+            try:
+                services.record_save(record=form.instance, actor=request.user)
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Saved. The change is in the record's history."))
+                return redirect(f"registry:{self.route}_detail", pk=form.instance.pk)
+        return self.render_form(request, record, form, status=400)
+
+    def render_form(self, request, record, form, status=200):
+        return render(
+            request,
+            "registry/record_form.html",
+            {
+                "object": record if record.pk else None,
+                "title": _title(self.model),
+                "list_url": reverse(f"registry:{self.route}_list"),
+                "cancel_url": self.detail_url(record)
+                if record.pk
+                else reverse(f"registry:{self.route}_list"),
+                "form": form,
+            },
+            status=status,
+        )
+
+
+class RegisterRetireView(RegisterEditView):
+    """End a dated record before its time, with the day and the reason."""
+
+    def get(self, request, pk):
+        record = self.get_object(request, pk)
+        return self.render_retire(request, record, RetireForm())
+
+    def post(self, request, pk):
+        record = self.get_object(request, pk)
+        form = RetireForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_retire(
+                    record=record,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Ended. It no longer counts from that day."))
+                return redirect(f"registry:{self.route}_detail", pk=record.pk)
+        return self.render_retire(request, record, form, status=400)
+
+    def render_retire(self, request, record, form, status=200):
+        return render(
+            request,
+            "registry/record_retire.html",
+            {
+                "object": record,
+                "title": _title(self.model),
+                "list_url": reverse(f"registry:{self.route}_list"),
+                "cancel_url": self.detail_url(record),
+                "form": form,
+            },
+            status=status,
+        )
 
 
 # Detail pages that show more than the record's fields; the others are RegisterDetailView.
