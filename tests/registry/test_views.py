@@ -167,13 +167,28 @@ def test_a_missing_record_is_not_found(client, leader, records):
 # --- index and detail pages ------------------------------------------------------------------
 
 
-def test_the_index_counts_the_records_valid_today(client, leader, records):
+def test_the_index_counts_the_records_valid_today_and_all_on_record(client, leader, records):
     make_organisation("已迁出公司", settled_on=date(2020, 1, 1), left_on=date(2021, 1, 1))
     client.force_login(leader)
     response = client.get(reverse("registry:index"))
-    counts = {r["url"]: r["count"] for r in response.context["registers"]}
-    assert counts[list_url("organisation")] == 1
-    assert counts[list_url("fund")] == 1
+    tiles = {r["all_url"]: r for r in response.context["registers"]}
+    assert tiles[list_url("organisation")]["count"] == 1
+    assert tiles[list_url("organisation")]["total"] == 2
+    assert tiles[list_url("fund")]["count"] == 1
+
+
+@pytest.mark.parametrize("route", REGISTER_LISTS)
+def test_each_tile_opens_a_list_of_as_many_records_as_it_counts(client, leader, records, route):
+    make_organisation("已迁出公司", settled_on=date(2020, 1, 1), left_on=date(2021, 1, 1))
+    client.force_login(leader)
+    [tile] = [
+        r
+        for r in client.get(reverse("registry:index")).context["registers"]
+        if r["all_url"] == list_url(route)
+    ]
+    listed = client.get(tile["url"])
+    assert listed.context["table"].paginator.count == tile["count"]
+    assert client.get(tile["all_url"]).context["table"].paginator.count == tile["total"]
 
 
 def test_an_organisations_page_shows_its_qualifications_platforms_and_history(

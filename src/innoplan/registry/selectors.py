@@ -226,6 +226,13 @@ def register_counts(*, as_of: date) -> dict[type, int]:
     return {register.model: register.count(as_of) for register in REGISTERS}
 
 
+def register_totals() -> dict[type, int]:
+    """How many records each register holds, whatever their dates; one query per register."""
+    from innoplan.registry.registers import REGISTERS
+
+    return {register.model: register.model.objects.count() for register in REGISTERS}
+
+
 def table_values(table, *, request=None) -> tuple[list[str], list[list]]:
     """A register's table (``<Model>Table``) as a header and rows of plain values, every row,
     sorted as ``request`` asks: what a page shows of the records and nothing else (never a

@@ -44,11 +44,16 @@ def registry_index(request):
     authorise(request.user, "registry.view_registry")
     today = timezone.localdate()
     counts = selectors.register_counts(as_of=today)
+    totals = selectors.register_totals()
+    # A tile says what it counts — the records that count today, of all on record — and opens
+    # the list of exactly those (``?as_of=today``), so the two never disagree.
     shown = [
         {
             "title": _title(register.model),
-            "url": reverse(f"registry:{register.route}_list"),
+            "url": reverse(f"registry:{register.route}_list") + f"?as_of={today.isoformat()}",
+            "all_url": reverse(f"registry:{register.route}_list"),
             "count": counts[register.model],
+            "total": totals[register.model],
         }
         for register in REGISTERS
     ]
