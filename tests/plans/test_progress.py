@@ -557,6 +557,20 @@ def test_three_points_in_the_year_are_forecast_to_year_end_by_trend():
     assert assessment.required == D("29.098361")
 
 
+def test_a_batch_approved_late_in_the_year_is_not_forecast_below_itself():
+    # 杰出青年科技工作者资助: a few supported through the year, then 47 approved in December.
+    # The trend of the eleven small month-end totals ends far below the last one; the year
+    # cannot end below what it has already reached.
+    points = [Point(date(2026, month, 28), D(month)) for month in range(1, 12)]
+    points.append(Point(date(2026, 12, 10), D(47)))
+    assessment = new_specialised(
+        points=points, as_of=date(2026, 12, 15), comparator=Comparator.ABOUT
+    )
+    assert assessment.current == 47
+    assert assessment.forecast_method == "trend"
+    assert assessment.forecast >= 47
+
+
 def test_on_new_years_eve_the_whole_remaining_amount_is_needed():
     # 每年新增超过50家 at 50 on Dec 31: 1 more, no month left; pace forecast is the value itself
     assessment = new_specialised(50, as_of=date(2024, 12, 31), comparator=Comparator.GREATER)
@@ -782,7 +796,15 @@ def test_an_annual_target_is_achieved_exactly_when_its_year_to_date_meets_it(cas
         assert assessment.needed_monthly >= 0
 
 
-@given(annual_target=positive_amounts, ytd=amounts, as_of=days)
+@given(case=annual_cases)
+def test_an_annual_forecast_is_never_below_what_the_year_has_already_reached(case):
+    assessment = assess_annual(**case)
+    if assessment.current is not None:
+        assert assessment.forecast >= assessment.current
+
+
+# A year-to-date total is never negative (a negative one is forecast at its own value).
+@given(annual_target=positive_amounts, ytd=positive_amounts | st.just(D(0)), as_of=days)
 def test_the_annual_pace_forecast_keeps_the_pace_of_the_year_so_far(annual_target, ytd, as_of):
     assessment = assess_annual(
         comparator=Comparator.AT_LEAST,

@@ -1,9 +1,11 @@
 """The one place a target's figure is computed: only approved values count."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from innoplan.plans import selectors
 from innoplan.plans.progress import Status
@@ -87,3 +89,38 @@ def test_a_reporter_sees_only_the_departments_indicators(
 def test_amounts_are_shown_in_the_plans_unit(indicator_of_b, plan):
     figure = selectors.indicator_figure(indicator=indicator_of_b, as_of=date(2026, 1, 1))
     assert figure.target_shown == 30
+
+
+def test_a_year_to_date_reported_before_its_quarter_ends_counts_from_that_day(
+    plan, departments, reporter_a, plan_owner
+):
+    """杰出青年科技工作者资助 (about 50 a year): 47 supported by 10 December, reported for the
+    fourth quarter and approved at once. On 15 December the year stands at 47, and the year
+    is not forecast to end below it."""
+    quota = plan.indicators.get(name="杰出青年科技工作者资助")
+    quota.department = departments[0]
+    quota.save()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for day, start, value in (
+        (date(2026, 4, 8), date(2026, 1, 1), 3),
+        (date(2026, 7, 8), date(2026, 4, 1), 6),
+        (date(2026, 10, 9), date(2026, 7, 1), 9),
+        (date(2026, 12, 10), date(2026, 10, 1), 47),
+    ):
+        with time_machine.travel(datetime(day.year, day.month, day.day, 10, tzinfo=shanghai)):
+            reported = reported_value_submit(
+                indicator=quota,
+                period_kind="quarter",
+                period_start=start,
+                value=Decimal(value),
+                actor=reporter_a,
+            )
+            reported_value_approve(value=reported, actor=plan_owner)
+
+    figure = selectors.indicator_figure(indicator=quota, as_of=date(2026, 12, 15))
+    assert figure.assessment.current == 47
+    assert figure.assessment.forecast >= 47
+    assert figure.assessment.status == Status.ACHIEVED
+    # Before it was reported, the year stood at the third quarter's figure.
+    earlier = selectors.indicator_figure(indicator=quota, as_of=date(2026, 12, 9))
+    assert earlier.assessment.current == 9

@@ -286,7 +286,8 @@ def assess_annual(
     ``year_to_date`` holds cumulative values within a year; only those in the calendar year
     of ``as_of`` and on or before it count, the latest winning. The required value is the
     annual target times the share of the year gone (``as_of`` included); the forecast is
-    the year-end value, by trend when the year has three or more points, otherwise by pace.
+    the year-end value, by trend when the year has three or more points, otherwise by pace,
+    and never below the current value: a year-to-date total does not fall within its year.
     """
     comparator = Comparator(comparator)
     year_start, year_end = date(as_of.year, 1, 1), date(as_of.year, 12, 31)
@@ -307,6 +308,9 @@ def assess_annual(
         forecast, method = linear_trend_at(known, year_end), "trend"
     else:
         forecast, method = current * days_in_year / days_gone, "pace"
+    # A straight line through running totals lags a late jump (a batch approved in
+    # December) and can end the year below where it already stands.
+    forecast = max(forecast, current)
 
     return _assessment(
         current=current,

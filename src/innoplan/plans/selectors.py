@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -113,17 +113,27 @@ def _main_target(indicator: Indicator, as_of: date) -> Target | None:
 
 
 def _approved_history(indicator_ids, as_of: date) -> dict[int, list[progress.Point]]:
-    """Approved values by indicator, one per as-of date (the last one approved wins)."""
+    """Approved values by indicator, one per date (the last one approved wins).
+
+    A figure stands from the end of its period, or from the day it was reported when that
+    came first: a quarter's year-to-date total reported in December was already reached
+    that day, and leaving it out until 31 December would show the year below what has been
+    approved."""
+    day_after = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
     rows = (
         ReportedValue.objects.filter(
-            indicator_id__in=indicator_ids, status=ReviewStatus.APPROVED, period_end__lte=as_of
+            Q(period_end__lte=as_of) | Q(created__lt=day_after),
+            indicator_id__in=indicator_ids,
+            status=ReviewStatus.APPROVED,
         )
-        .order_by("indicator_id", "period_end", "reviewed_at", "id")
-        .values_list("indicator_id", "period_end", "value")
+        .order_by("indicator_id", "reviewed_at", "id")
+        .values_list("indicator_id", "period_end", "created", "value")
     )
     by_date: dict[int, dict[date, Decimal]] = defaultdict(dict)
-    for indicator_id, on, value in rows:
-        by_date[indicator_id][on] = value
+    for indicator_id, period_end, created, value in rows:
+        on = min(period_end, timezone.localdate(created))
+        if on <= as_of:
+            by_date[indicator_id][on] = value
     return {
         indicator_id: [progress.Point(on=on, value=value) for on, value in sorted(points.items())]
         for indicator_id, points in by_date.items()
