@@ -14,7 +14,13 @@ import pytest
 from django.utils import translation
 from docx.oxml.ns import qn
 
-from innoplan.plans.selectors import plan_figures
+from innoplan.plans.selectors import (
+    dashboard_groups,
+    plan_figures,
+    status_counts,
+    task_quota_figures,
+)
+from innoplan.plans.templatetags.plan_display import status_label
 from innoplan.reports import documents, housestyle
 from innoplan.reports.documents import day_text, short_day
 from innoplan.reports.quarters import Quarter
@@ -95,6 +101,69 @@ def test_the_quarterly_report_shows_plan_figures_and_the_quarters_milestones(rep
         (report_scene.overdue.title, "20", short_day(date(2026, 10, 20))),
         (report_scene.overdue_b.title, "5", "—"),
     ]
+
+
+def test_the_quarterly_report_counts_16_targets_and_2_task_quotas_as_the_dashboard_does(
+    report_scene, plan
+):
+    """The 作战图 shows 16 targets and, apart, the two annual quotas of task 9: the report
+    counts and names them the same way."""
+    document = quarterly_of(plan)
+    text = all_text(document)
+    as_of = date(2026, 9, 30)
+    targets = [f for g in dashboard_groups(plan=plan, as_of=as_of) for f in g.figures]
+    quotas = task_quota_figures(plan=plan, as_of=as_of)
+    assert (len(targets), len(quotas)) == (16, 2)
+    assert f"the plan's 16 targets stand as follows: {_standing(targets)}." in text
+    assert f"the key tasks set 2 annual quotas: {_standing(quotas)}." in text
+    assert "18" not in re.findall(r"\d+", text.split("1. Targets", 1)[1].split("\n", 2)[1])
+    rows = table_rows(document.tables[0])
+    group_names = [row[0] for row in rows if len(set(row)) == 1]
+    assert group_names[-1] == "Annual quotas set by tasks"
+    quota_rows = rows[[row[0] for row in rows].index("Annual quotas set by tasks") + 1 :]
+    assert [row[0] for row in quota_rows] == [documents.figure_name(f) for f in quotas]
+
+
+def test_the_quarterly_report_in_chinese_says_16_targets_and_2_task_quotas(report_scene, plan):
+    with translation.override("zh-hans"):
+        text = all_text(quarterly_of(plan))
+    assert "方案16项量化指标完成情况如下" in text
+    assert "另有重点任务年度目标2项" in text
+    assert "18项" not in text
+
+
+def _standing(figures) -> str:
+    return ", ".join(
+        f"{status_label(status)} {count}" for status, count in status_counts(figures) if count
+    )
+
+
+def test_a_report_for_a_quarter_not_yet_ended_says_so_and_takes_its_figures_that_day(
+    report_scene, plan
+):
+    day = date(2026, 11, 5)
+    document = open_docx(
+        documents.quarterly_report(plan=plan, quarter=Quarter(2026, 4), issued_on=day)
+    )
+    lines = [p.text for p in document.paragraphs[:6]]
+    assert f"The quarter has not ended yet: figures as of {day_text(day)}" in lines
+    assert f"Figures as of {day_text(date(2026, 12, 31))}" not in lines
+    figures = {documents.figure_name(f): f for f in plan_figures(plan=plan, as_of=day)}
+    rows = {row[0]: row[1:] for row in table_rows(document.tables[0])[1:]}
+    fund = figures[report_scene.indicator.name]
+    assert rows[fund.indicator.name][0] == documents.figure_current(fund)
+    assert f"On {day_text(day)}" in all_text(document)
+    assert "at the end of the quarter" not in all_text(document)
+    with translation.override("zh-hans"):
+        chinese = open_docx(
+            documents.quarterly_report(plan=plan, quarter=Quarter(2026, 4), issued_on=day)
+        )
+    assert "本季度尚未结束，数据截至2026年11月5日" in [p.text for p in chinese.paragraphs[:6]]
+
+
+def test_a_report_for_an_ended_quarter_does_not_say_it_is_running(report_scene, plan):
+    lines = [p.text for p in quarterly_of(plan).paragraphs[:6]]
+    assert not any("has not ended" in line for line in lines)
 
 
 def test_the_circular_lists_each_departments_overdue_milestones_with_answers(report_scene, plan):

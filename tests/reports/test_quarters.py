@@ -48,3 +48,13 @@ def test_every_day_falls_in_its_quarter_and_the_quarters_tile_the_year(day):
     following = Quarter.of(quarter.last_day + timedelta(days=1))
     assert following.previous == quarter
     assert following.first_day == quarter.last_day + timedelta(days=1)
+
+
+def test_a_running_quarter_is_reported_as_of_the_day_an_ended_one_as_of_its_last_day():
+    q4 = Quarter(2026, 4)
+    assert q4.running_on(date(2026, 11, 5)) and q4.report_day(date(2026, 11, 5)) == date(
+        2026, 11, 5
+    )
+    assert not q4.running_on(date(2026, 12, 31))
+    assert q4.report_day(date(2027, 1, 8)) == date(2026, 12, 31)
+    assert not q4.running_on(q4.report_day(date(2027, 1, 8)))

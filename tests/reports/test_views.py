@@ -84,6 +84,20 @@ def test_the_plan_owner_asks_for_a_quarterly_report_and_downloads_it_when_built(
     assert event.detail["period"] == "2026Q3"
 
 
+def test_a_report_for_the_running_quarter_is_taken_on_the_day_it_is_asked_for(
+    client, plan_owner, report_scene
+):
+    client.force_login(plan_owner)
+    assert client.post(REQUEST, {"kind": "quarterly", "quarter": "2026Q4"}).status_code == 302
+    job = ReportJob.objects.get()
+    assert (job.quarter, str(job.as_of)) == ("2026Q4", "2026-10-08")
+    run_job(job.pk)
+    job.refresh_from_db()
+    with job.file.open("rb") as file:
+        lines = [p.text for p in open_docx(file.read()).paragraphs[:6]]
+    assert "本季度尚未结束，数据截至2026年10月8日" in lines
+
+
 def test_a_leader_asks_for_a_circular_built_at_once_by_the_immediate_backend(
     client, leader, plan_owner, report_scene, settings
 ):

@@ -284,6 +284,16 @@ def task_quota_figures(*, plan: Plan, as_of: date) -> list[Figure]:
     return plan_figures(plan=plan, as_of=as_of, indicators=indicators)
 
 
+def targets_and_task_quotas(figures) -> tuple[list[Figure], list[Figure]]:
+    """``figures`` split as the 作战图 counts them: the plan's targets (in its goal groups) and
+    apart from them the annual quotas set by key tasks (task 9's support quotas)."""
+    figures = list(figures)
+    return (
+        [f for f in figures if f.indicator.goal_group_id is not None],
+        [f for f in figures if f.indicator.task_id is not None],
+    )
+
+
 def sections_with_tasks(plan: Plan) -> QuerySet[Section]:
     """Sections with their tasks and each task's departments (lead first), in three queries."""
     assignments = TaskAssignment.objects.select_related("department").order_by(

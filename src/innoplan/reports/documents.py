@@ -1,9 +1,11 @@
 """The Word reports the district writes, built from the other apps' selectors.
 
-- 季度进展报告 (quarterly progress report): as of a quarter's last day, the targets' figures
-  (read only through ``plans.selectors.plan_figures``, so that each number is the one the
-  dashboard shows for that day), the key tasks' milestones by section, the milestones
-  completed in the quarter and those overdue at its end.
+- 季度进展报告 (quarterly progress report): as of a quarter's last day — or, for a quarter
+  that has not ended, as of the day it is written, which a line under the title says — the
+  targets' figures (read only through ``plans.selectors.plan_figures``, so that each number
+  is the one the dashboard shows for that day; the plan's targets and the annual quotas set
+  by key tasks counted apart, as the 作战图 counts them), the key tasks' milestones by
+  section, the milestones completed in the quarter and those overdue at its end.
 - 督办通报 (supervision circular): the milestones overdue on a day, by lead department, with
   days late and the departments' answers to their notices.
 
@@ -58,12 +60,26 @@ def report_issuer(plan: Plan) -> str:
 
 
 def _heading_block(
-    doc: HouseDocument, *, title: str, plan: Plan, issuer: str, issued_on: date, as_of: date
+    doc: HouseDocument,
+    *,
+    title: str,
+    plan: Plan,
+    issuer: str,
+    issued_on: date,
+    as_of: date,
+    running: bool = False,
 ) -> None:
+    """The title, the plan, the issuer and the day; ``running``: the report's quarter has not
+    ended, and the figures' day says so."""
     doc.title(title)
     doc.centred(f"{plan.title}（{plan.doc_number}）")
     doc.centred(f"{issuer}　{day_text(issued_on)}")
-    doc.centred(_("Figures as of %(date)s") % {"date": day_text(as_of)})
+    if running:
+        doc.centred(
+            _("The quarter has not ended yet: figures as of %(date)s") % {"date": day_text(as_of)}
+        )
+    else:
+        doc.centred(_("Figures as of %(date)s") % {"date": day_text(as_of)})
 
 
 def _bytes(doc: HouseDocument) -> bytes:
@@ -113,21 +129,20 @@ def figure_name(figure: Figure) -> str:
 # --- 季度进展报告 ----------------------------------------------------------------------------
 
 
-def _target_rows(figures: list[Figure]) -> tuple[list[list[str]], set[int]]:
-    """The targets table's rows, each goal group's name above its targets, the targets
-    stated inside tasks last."""
-    by_group: dict[int | None, list[Figure]] = defaultdict(list)
+def _target_rows(targets: list[Figure], quotas: list[Figure]) -> tuple[list[list[str]], set[int]]:
+    """The targets table's rows, each goal group's name above its targets, the annual quotas
+    set by key tasks last, under the name the 作战图 gives them."""
+    by_group: dict[int, list[Figure]] = defaultdict(list)
     groups = {}
-    for figure in figures:
+    for figure in targets:
         by_group[figure.indicator.goal_group_id].append(figure)
-        if figure.indicator.goal_group_id is not None:
-            groups[figure.indicator.goal_group_id] = figure.indicator.goal_group
+        groups[figure.indicator.goal_group_id] = figure.indicator.goal_group
     rows: list[list[str]] = []
     group_rows: set[int] = set()
     order = sorted(groups.values(), key=lambda g: (g.position, g.pk))
     named = [(group.name, by_group[group.pk]) for group in order]
-    if by_group.get(None):
-        named.append((_("Targets stated in the key tasks"), by_group[None]))
+    if quotas:
+        named.append((_("Annual quotas set by tasks"), quotas))
     for name, items in named:
         group_rows.add(len(rows))
         rows.append([name])
@@ -144,6 +159,15 @@ def _target_rows(figures: list[Figure]) -> tuple[list[list[str]], set[int]]:
     return rows, group_rows
 
 
+def _standing(figures: list[Figure]) -> str:
+    """How many of ``figures`` stand at each status: 严重滞后 1、暂无数据 15."""
+    return joined(
+        f"{status_label(status)} {count}"
+        for status, count in plan_selectors.status_counts(figures)
+        if count
+    )
+
+
 def _state_summary(rows: list[MilestoneRow]) -> str:
     counts = supervision.state_counts(rows)
     return joined(f"{state.label} {count}" for state, count in counts)
@@ -153,10 +177,15 @@ def _task_name(task) -> str:
     return _("Task %(number)s: %(title)s") % {"number": task.number, "title": task.title}
 
 
-def quarterly_report(*, plan: Plan, quarter: Quarter, issued_on: date | None = None) -> bytes:
-    """The quarterly progress report as of the quarter's last day, as .docx bytes."""
-    as_of = quarter.last_day
+def quarterly_report(
+    *, plan: Plan, quarter: Quarter, issued_on: date | None = None, as_of: date | None = None
+) -> bytes:
+    """The quarterly progress report as .docx bytes: as of the quarter's last day once it has
+    ended; before that as of ``as_of`` (the day it was asked for, by default the day it is
+    issued), saying under the title that the quarter has not ended."""
     issued_on = issued_on or timezone.localdate()
+    as_of = quarter.report_day(min(as_of or issued_on, issued_on))
+    running = quarter.running_on(as_of)
     doc = HouseDocument()
     _heading_block(
         doc,
@@ -166,21 +195,24 @@ def quarterly_report(*, plan: Plan, quarter: Quarter, issued_on: date | None = N
         issuer=report_issuer(plan),
         issued_on=issued_on,
         as_of=as_of,
+        running=running,
     )
 
-    # 一、目标完成情况
-    figures = plan_selectors.plan_figures(plan=plan, as_of=as_of)
-    doc.heading(_("1. Targets"))
-    standing = joined(
-        f"{status_label(status)} {count}"
-        for status, count in plan_selectors.status_counts(figures)
-        if count
+    # 一、目标完成情况: the plan's targets, and apart from them the key tasks' annual quotas.
+    targets, quotas = plan_selectors.targets_and_task_quotas(
+        plan_selectors.plan_figures(plan=plan, as_of=as_of)
     )
+    doc.heading(_("1. Targets"))
     doc.paragraph(
         _("On %(date)s the plan's %(total)s targets stand as follows: %(counts)s.")
-        % {"date": day_text(as_of), "total": len(figures), "counts": standing}
+        % {"date": day_text(as_of), "total": len(targets), "counts": _standing(targets)}
     )
-    rows, group_rows = _target_rows(figures)
+    if quotas:
+        doc.paragraph(
+            _("Besides, the key tasks set %(total)s annual quotas: %(counts)s.")
+            % {"total": len(quotas), "counts": _standing(quotas)}
+        )
+    rows, group_rows = _target_rows(targets, quotas)
     doc.table(
         [_("Indicator"), _("Current value"), _("Target"), _("Progress"), _("Status")],
         rows,
@@ -223,7 +255,9 @@ def quarterly_report(*, plan: Plan, quarter: Quarter, issued_on: date | None = N
         (
             row
             for row in all_rows
-            if row.milestone.completed_on is not None and row.milestone.completed_on in quarter
+            if row.milestone.completed_on is not None
+            and row.milestone.completed_on in quarter
+            and row.milestone.completed_on <= as_of
         ),
         key=lambda r: (r.milestone.completed_on, r.milestone.task.number, r.milestone.pk),
     )
@@ -264,7 +298,10 @@ def quarterly_report(*, plan: Plan, quarter: Quarter, issued_on: date | None = N
         (row for row in all_rows if row.state == State.OVERDUE),
         key=lambda r: (-r.days_late, r.milestone.task.number, r.milestone.pk),
     )
-    doc.heading(_("4. Milestones overdue at the end of the quarter"))
+    if running:
+        doc.heading(_("4. Milestones overdue on %(date)s") % {"date": day_text(as_of)})
+    else:
+        doc.heading(_("4. Milestones overdue at the end of the quarter"))
     if overdue:
         doc.paragraph(
             _("%(count)s milestones were overdue on %(date)s.")
@@ -293,6 +330,8 @@ def quarterly_report(*, plan: Plan, quarter: Quarter, issued_on: date | None = N
             widths=[3.6, 3.6, 2.6, 2.2, 1.4, 2.2],
             numeric={4},
         )
+    elif running:
+        doc.paragraph(_("On %(date)s no milestone is overdue.") % {"date": day_text(as_of)})
     else:
         doc.paragraph(_("No milestone was overdue at the end of the quarter."))
     return _bytes(doc)

@@ -36,6 +36,16 @@ class Quarter:
             return date(self.year, 12, 31)
         return date(self.year, 3 * self.number + 1, 1) - timedelta(days=1)
 
+    def running_on(self, day: date) -> bool:
+        """Whether the quarter has not yet ended on ``day`` (its last day counts as ended, as
+        ``last_complete_quarter`` has it)."""
+        return day < self.last_day
+
+    def report_day(self, day: date) -> date:
+        """The day a report on the quarter written on ``day`` takes its figures on: the
+        quarter's last day once it has ended, ``day`` itself while it runs."""
+        return min(self.last_day, day)
+
     def __contains__(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 

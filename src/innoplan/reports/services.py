@@ -6,6 +6,7 @@ from datetime import date
 
 from auditlog.context import set_actor
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,10 @@ def report_job_request(
     if kind == ReportKind.QUARTERLY:
         if quarter is None:
             raise ValueError("a quarterly report needs its quarter")
-        job = ReportJob(kind=kind, quarter=str(quarter), as_of=quarter.last_day)
+        # A quarter still running is reported as of the day it is asked for.
+        job = ReportJob(
+            kind=kind, quarter=str(quarter), as_of=quarter.report_day(timezone.localdate())
+        )
     elif kind == ReportKind.SUPERVISION:
         if as_of is None:
             raise ValueError("a supervision circular needs its date")

@@ -29,7 +29,9 @@ def build_bytes(job: ReportJob) -> bytes:
 
     with translation.override(job.language):
         if job.kind == ReportKind.QUARTERLY:
-            return documents.quarterly_report(plan=job.plan, quarter=parse_quarter(job.quarter))
+            return documents.quarterly_report(
+                plan=job.plan, quarter=parse_quarter(job.quarter), as_of=job.as_of
+            )
         return documents.supervision_circular(plan=job.plan, as_of=job.as_of)
 
 

@@ -2,9 +2,9 @@
 ``innoplan report supervision --as-of YYYY-MM-DD --output FILE.docx``: the Word reports of the
 reports page, from the command line, for scheduled runs (cron).
 
-The quarterly progress report is taken as of the quarter's last day; the supervision circular
-as of the given day (default: today). Both are written for the current plan, in the site's
-language."""
+The quarterly progress report is taken as of the quarter's last day (as of today, and saying
+so, while the quarter runs); the supervision circular as of the given day (default: today).
+Both are written for the current plan, in the site's language."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ class Command(BaseCommand):
             except QuarterError as error:
                 raise CommandError(f"--quarter: {error}") from error
             plan = self._plan()
-            data = documents.quarterly_report(plan=plan, quarter=quarter)
-            what = f"quarterly progress report {quarter} (as of {quarter.last_day})"
+            today = timezone.localdate()
+            data = documents.quarterly_report(plan=plan, quarter=quarter, issued_on=today)
+            what = f"quarterly progress report {quarter} (as of {quarter.report_day(today)})"
         else:
             as_of = timezone.localdate()
             if options.get("as_of"):
