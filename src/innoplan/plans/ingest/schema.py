@@ -27,6 +27,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from innoplan.core.numbers import UNIT_FACTORS, unit_factor
+
 __all__ = [
     "COMPARATORS",
     "GoalGroupSpec",
@@ -407,6 +409,19 @@ class _DocumentReader:
             "annual": self.boolean(fields.get("annual"), _join(path, "annual")),
             "text": self.string(fields.get("text"), _join(path, "text")),
         }
+        unit, display_unit = values["unit"], values["display_unit"]
+        if unit is not None and display_unit is not None:
+            try:
+                unit_factor(unit, display_unit)
+            except ValueError:
+                # Every page shows the value in its display unit, so it must convert to it.
+                choices = [unit] + [d for (u, d) in UNIT_FACTORS if u == unit and d != unit]
+                self.problem(
+                    _line(fields["display_unit"]),
+                    _join(path, "display_unit"),
+                    f"no conversion from {unit} to {display_unit} (use {' or '.join(choices)})",
+                )
+                values["display_unit"] = None
         # Indicator names key reported values and assignments, so one name means one indicator
         # across the whole plan, the tasks' quotas included.
         self.unique(
