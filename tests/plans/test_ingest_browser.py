@@ -1,6 +1,7 @@
 """The plan upload page in a real browser: the plan owner finds it from the empty dashboard,
-uploads the seed document, sees each target's words marked in the source text, corrects a
-figure and loads the plan."""
+uploads the seed document, sees each target's words marked in the source text with what was
+read from them in the plan's units, follows a doubt to its measure, corrects a figure, checks
+what loading changes and confirms the load."""
 
 from __future__ import annotations
 
@@ -34,8 +35,23 @@ def test_the_owner_uploads_checks_corrects_and_loads_a_plan(live_server, page, p
     assert page.evaluate("location.hash").startswith("#line-")
     assert high_tech.is_visible()
     assert page.locator("[data-testid=unsure]").count() >= 1
+    # Figures in the plan's own units: 30 亿元, not 3000000000.
+    fund = page.locator('tr[data-path="goal_groups[4].targets[1]"]')
+    assert fund.locator("input[name$='-value']").input_value() == "30"
+    reading = page.locator('mark[data-path="goal_groups[4].targets[1]"] + [data-testid=reading]')
+    assert reading.inner_text() == "≥ 30 亿元"
+    # The doubt about the measures' numbering leads to the measure it means.
+    page.locator("[data-testid=general-unsure] a[href='#measure-m1']").click()
+    assert page.evaluate("location.hash") == "#measure-m1"
+    assert page.locator("#measure-m1 [data-testid=unsure]").is_visible()
+    assert "文件未写明" in page.locator("#no-leads").inner_text()
 
     row.locator("input[name$='-value']").fill("1600")
+    page.get_by_role("button", name="核对载入变更").click()
+    page.wait_for_load_state("networkidle")
+    # Nothing is loaded until the summary is confirmed.
+    assert "目标分组" in page.locator("#summary-new").inner_text()
+    assert Plan.objects.count() == 0
     page.get_by_role("button", name="载入规划").click()
     page.wait_for_load_state("networkidle")
 
