@@ -183,13 +183,13 @@ def test_the_preview_names_each_error_by_row_and_column_and_offers_no_confirm(
 
     page = owner_client.get(job_url(job)).content.decode()
     assert 'data-testid="confirm-button"' not in page
-    # Rows with errors come first, each with its column.
+    # Rows in the file's order, each error with its column.
     first_rows = page.split('data-testid="report-row"')[1:4]
-    assert 'data-row="3" data-outcome="error"' in first_rows[0]
-    assert "所在镇街" in first_rows[0] and "火星镇" in first_rows[0]
-    assert 'data-row="4" data-outcome="error"' in first_rows[1]
-    assert "名称" in first_rows[1]
-    assert 'data-row="2" data-outcome="new"' in first_rows[2]
+    assert 'data-row="2" data-outcome="new"' in first_rows[0]
+    assert 'data-row="3" data-outcome="error"' in first_rows[1]
+    assert "所在镇街" in first_rows[1] and "火星镇" in first_rows[1]
+    assert 'data-row="4" data-outcome="error"' in first_rows[2]
+    assert "名称" in first_rows[2]
 
     response = owner_client.post(job_url(job, "import_job_confirm"))
     assert response.status_code == 302
@@ -204,7 +204,8 @@ def test_the_preview_can_show_one_outcome_a_page_at_a_time(owner_client, town):
     job = ImportJob.objects.get()
     page = owner_client.get(job_url(job)).content.decode()
     assert page.count('data-testid="report-row"') == 100
-    assert page.index('data-row="152" data-outcome="error"') < page.index('data-row="2"')
+    assert page.index('data-row="2"') < page.index('data-row="3"')  # the file's order
+    assert 'data-row="152"' not in page  # on the second page
     errors = owner_client.get(job_url(job) + "?show=error").content.decode()
     assert errors.count('data-testid="report-row"') == 1
     second = owner_client.get(job_url(job) + "?show=new&page=2").content.decode()
@@ -453,3 +454,47 @@ def test_serve_runs_the_worker_beside_the_web_server_and_stops_both(monkeypatch)
     assert worker.argv[-4:] == ["db_worker", "--no-reload", "--verbosity", "1"]
     assert "gunicorn" in web.argv and "127.0.0.1:8123" in web.argv
     assert worker.signals == [serve.signal.SIGTERM]  # the worker stops with the server
+
+
+def test_an_update_row_shows_which_fields_change_from_what_to_what(owner_client, town):
+    from innoplan.accounts.choices import DepartmentKind
+
+    other = Department.objects.create(code="zjw", name="张家湾镇", kind=DepartmentKind.TOWN)
+    code = credit_code()
+    upload(owner_client, xlsx(ORG_HEADERS, [org_row(code, name="北京旧名科技有限公司")]))
+    first = ImportJob.objects.get()
+    owner_client.post(job_url(first, "import_job_confirm"))
+
+    upload(
+        owner_client,
+        xlsx(ORG_HEADERS, [org_row(code, name="北京新名科技有限公司", town=other.name)]),
+    )
+    job = ImportJob.objects.exclude(pk=first.pk).get()
+    [row] = job.report["rows"]
+    assert row["outcome"] == "update"
+    assert sorted(row["changes"]) == [
+        ["名称", "北京旧名科技有限公司", "北京新名科技有限公司"],
+        ["所在镇街", "宋庄镇", "张家湾镇"],
+    ]
+    page = owner_client.get(job_url(job)).content.decode()
+    assert page.count('data-testid="row-change"') == 2 and "张家湾镇" in page
+
+
+def test_rows_with_warnings_are_imported_only_once_the_steward_says_he_checked_them(
+    owner_client, town
+):
+    from tests.registry.builders import with_wrong_check_character
+
+    doubtful = with_wrong_check_character(credit_code())
+    upload(owner_client, xlsx(ORG_HEADERS, [org_row(doubtful), org_row()]))
+    job = ImportJob.objects.get()
+    page = owner_client.get(job_url(job)).content.decode()
+    assert 'data-testid="warnings-checked"' in page
+
+    owner_client.post(job_url(job, "import_job_confirm"))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED and not Organisation.objects.exists()
+
+    owner_client.post(job_url(job, "import_job_confirm"), {"warnings_checked": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.APPLIED and Organisation.objects.count() == 2

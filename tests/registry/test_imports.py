@@ -14,7 +14,7 @@ from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -181,9 +181,14 @@ def test_a_row_repeating_an_earlier_one_is_an_error(town, english):
     assert "row 2" in message
 
 
-def test_a_wrong_check_character_alone_is_a_warning_and_imports_confirmed(town, english):
+def test_a_wrong_check_character_alone_is_a_warning_and_imports_once_checked(town, english):
     code = with_wrong_check_character(credit_code())
-    report = import_apply("organisations", table(ORG_HEADERS, [org_row(code)]))
+    with pytest.raises(ValidationError, match="1 row"):
+        import_apply("organisations", table(ORG_HEADERS, [org_row(code)]))
+    assert not Organisation.objects.exists()  # not without the steward's word
+    report = import_apply(
+        "organisations", table(ORG_HEADERS, [org_row(code)]), warnings_checked=True
+    )
     assert report.applied
     [row] = report.rows
     assert row.outcome == "new" and not row.errors

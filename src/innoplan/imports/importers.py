@@ -26,6 +26,9 @@ class Importer:
     model: type  # what the import writes, for the audit trail
     needs_actor: bool = False  # the command line must name the user it imports as
     about: tuple[str, ...] = ()  # the report's columns about each row (RowReport.about)
+    # Whether a row's warning is a doubt a person must have checked before the rows are
+    # imported (a credit code failing only its check character), rather than a note.
+    warnings_need_checking: bool = True
 
     def template(self) -> bytes:
         """The .xlsx template: headers, an example row, drop-down lists."""

@@ -86,9 +86,11 @@ def import_job_create(*, importer: str, upload: UploadedFile, actor) -> ImportJo
     return job
 
 
-def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
+def import_job_confirm(*, job: ImportJob, actor, warnings_checked: bool = False) -> ImportJob:
     """Import a checked job's rows, all or none: in this call when the file is small, else in
-    the background. Only a job whose check found no error can be confirmed, and only once."""
+    the background. Only a job whose check found no error can be confirmed, and only once; a
+    file whose rows carry warnings (a credit code failing only its check character) only when
+    the user says he has checked them."""
     authorise(actor, importer_for(job.importer).permission)
     try:
         with transaction.atomic(), set_actor(actor):
@@ -102,6 +104,8 @@ def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
                 raise ValidationError(
                     _("Rows of this file have errors: correct them and upload the file again.")
                 )
+            if importer_for(locked.importer).warnings_need_checking:
+                _require_checked_warnings(ImportReport.from_json(locked.report), warnings_checked)
             locked.status = ImportJob.Status.APPLYING
             locked.applied_by = actor
             locked.rows_done = 0
@@ -125,6 +129,17 @@ def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
     return locked
 
 
+def _require_checked_warnings(report: ImportReport, checked: bool) -> None:
+    if report.rows_with_warnings and not checked:
+        raise ValidationError(
+            _(
+                "%(rows)s row(s) carry a warning: check each against its source and say so "
+                "before importing."
+            )
+            % {"rows": report.rows_with_warnings}
+        )
+
+
 def _record_confirm(
     *, importer: str, file_name: str, obj, actor, outcome: str, report=None, error: str = ""
 ) -> None:
@@ -146,6 +161,7 @@ def import_table(
     progress=None,
     expected: str | None = None,
     obj=None,
+    warnings_checked: bool = False,
 ) -> ImportReport:
     """Check ``table`` (``apply`` false: writes nothing) or import it: every row or none, and
     with ``expected`` (the fingerprint of the check the user confirmed) only when the rows
@@ -160,6 +176,8 @@ def import_table(
         with transaction.atomic():
             report = declared.run(table, apply=apply, actor=actor, progress=progress)
             if apply and report.applied:
+                if declared.warnings_need_checking:
+                    _require_checked_warnings(report, warnings_checked)
                 if expected is not None and report.fingerprint() != expected:
                     raise ImportChanged(
                         _(
@@ -168,7 +186,7 @@ def import_table(
                         )
                     )
                 _record_confirm(**audit, actor=actor, outcome=Outcome.SUCCESS, report=report)
-    except ImportChanged as error:
+    except (ImportChanged, ValidationError) as error:
         if apply:
             _record_confirm(**audit, actor=actor, outcome=Outcome.FAILURE, error=error.messages[0])
         raise
@@ -185,7 +203,13 @@ def import_check(importer: str, table: Table, *, actor=None, progress=None) -> I
 
 
 def import_apply(
-    importer: str, table: Table, *, actor=None, progress=None, file_name: str = ""
+    importer: str,
+    table: Table,
+    *,
+    actor=None,
+    progress=None,
+    file_name: str = "",
+    warnings_checked: bool = False,
 ) -> ImportReport:
     """Import every row of ``table``, or none when any row has an error (the report then
     says which); audited as an import confirmation under ``actor`` (None: a scripted load)."""
@@ -196,6 +220,7 @@ def import_apply(
         actor=actor,
         file_name=file_name,
         progress=progress,
+        warnings_checked=warnings_checked,
     )
 
 
@@ -251,6 +276,9 @@ def _work(job: ImportJob, *, apply: bool, table: Table | None, actor, progress) 
             progress=progress,
             expected=ImportReport.from_json(job.report).fingerprint() if apply else None,
             obj=job,
+            # The confirmation asked for the warnings to be checked; rows the check saw clean
+            # that now warn change the fingerprint and are refused there.
+            warnings_checked=True,
         )
     except (ImportFileError, PermissionDenied, ImportChanged) as error:
         message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -32,7 +32,14 @@ from innoplan.core.excel import XLSX
 from innoplan.imports import services
 from innoplan.imports.importers import importer_for, importers_in
 from innoplan.imports.models import ImportJob
-from innoplan.tabular.report import ERROR, NEW, UNCHANGED, UPDATE, ImportFileError
+from innoplan.tabular.report import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    ImportFileError,
+    ImportReport,
+)
 
 JOBS_PER_PAGE = 30
 ROWS_PER_PAGE = 100
@@ -180,11 +187,6 @@ def _job(request, pages: ImportPages, pk) -> ImportJob:
         raise Http404 from None
 
 
-def _row_order(row: dict) -> tuple:
-    # Rows with errors first, then those with warnings, each in the file's order.
-    return (row["outcome"] != ERROR, not row["warnings"], row["row"])
-
-
 def _state(request, pages: ImportPages, job: ImportJob) -> dict:
     """What the job's state fragment shows."""
     importer = importer_for(job.importer)
@@ -207,7 +209,7 @@ def _state(request, pages: ImportPages, job: ImportJob) -> dict:
     rows = job.report["rows"]
     if show != "all":
         rows = [row for row in rows if row["outcome"] == show]
-    rows = sorted(rows, key=_row_order)
+    # In the file's order, as the clerk reads the file; "?show=error" lists only the errors.
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     for row in page.object_list:
         row["label"] = OUTCOME_LABELS[row["outcome"]]
@@ -226,6 +228,9 @@ def _state(request, pages: ImportPages, job: ImportJob) -> dict:
         ],
         rows=page,
         can_confirm=job.status == ImportJob.Status.CHECKED and not counts[ERROR],
+        rows_with_warnings=ImportReport.from_json(job.report).rows_with_warnings
+        if importer.warnings_need_checking
+        else 0,
     )
     return context
 
@@ -254,7 +259,9 @@ def job_confirm(request, pages: ImportPages, pk):
     """Import the checked file: every row or none, exactly as the check reported."""
     job = _job(request, pages, pk)
     try:
-        services.import_job_confirm(job=job, actor=request.user)
+        services.import_job_confirm(
+            job=job, actor=request.user, warnings_checked=bool(request.POST.get("warnings_checked"))
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(pages.route("job"), pk=job.pk)

@@ -31,12 +31,15 @@ class RowReport:
     # What the row is about, for importers whose report shows it (a milestone's task and
     # title): column label -> value.
     about: dict[str, str] = field(default_factory=dict)
+    # What an update changes: [column, old, new] in the file's terms.
+    changes: list[list[str]] = field(default_factory=list)
 
 
 def _row_json(row: RowReport) -> dict:
     data = asdict(row)
-    if not row.about:
-        del data["about"]  # only importers whose rows say what they are about have it
+    for optional in ("about", "changes"):
+        if not data[optional]:
+            del data[optional]  # only rows that have them carry them
     return data
 
 
@@ -50,6 +53,11 @@ class ImportReport:
     @property
     def has_errors(self) -> bool:
         return any(r.outcome == ERROR for r in self.rows)
+
+    @property
+    def rows_with_warnings(self) -> int:
+        """Rows that would be written but carry a warning a person must have checked."""
+        return sum(1 for r in self.rows if r.warnings and r.outcome != ERROR)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(OUTCOMES, 0)
@@ -82,6 +90,7 @@ class ImportReport:
                 errors=[Problem(**p) for p in r["errors"]],
                 warnings=[Problem(**p) for p in r["warnings"]],
                 about=r.get("about", {}),
+                changes=r.get("changes", []),
             )
             for r in data["rows"]
         ]

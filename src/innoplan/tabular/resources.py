@@ -23,6 +23,21 @@ from innoplan.tabular.columns import Column
 from innoplan.tabular.widgets import CHUNK, Lookup
 
 
+def _cell_text(widget, value) -> str:
+    """A stored value as the file would hold it in the widget's column."""
+    if value in (None, ""):
+        return ""
+    if isinstance(widget, Lookup):
+        values = list(value) if isinstance(value, list | tuple) else [value]
+        found = widget.records_by_pk(values)
+        shown = [str(getattr(found[v], widget.field)) if v in found else str(v) for v in values]
+        return "；".join(widget.shown.get(text, text) for text in shown)
+    try:
+        return str(widget.render(value))
+    except (TypeError, ValueError, AttributeError):
+        return str(value)
+
+
 class KeyedInstanceLoader(BaseInstanceLoader):
     """Fetches, in a few queries, the existing records that the file's rows match."""
 
@@ -279,6 +294,27 @@ class RegisterResource(resources.ModelResource):
             if field.attribute == attribute or field.attribute == attribute.removesuffix("_id"):
                 return field.column_name
         return None
+
+    def field_of_column(self, column: str):
+        for field in self.get_import_fields():
+            if field.column_name == column:
+                return field
+        return None
+
+    def described_changes(self, number: int) -> list[tuple[str, str, str]]:
+        """What an update row changes, as (column header, old, new) in the file's terms: a
+        town by its name, an organisation by its credit code, 是/否, a masked number — never
+        a ciphertext, a digest or an internal id."""
+        described = []
+        for name, (old, new) in self.row_changes.get(number, {}).items():
+            if name.endswith(("_encrypted", "_digest")):
+                continue  # their masked form says it
+            column = self.column_of(name.removesuffix("_masked"))
+            if column is None:
+                continue  # set by the system (pinyin initials, a confirmation)
+            widget = self.field_of_column(column).widget
+            described.append((column, _cell_text(widget, old), _cell_text(widget, new)))
+        return described
 
     @classmethod
     def columns(cls) -> list[Column]:

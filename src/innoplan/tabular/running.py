@@ -50,6 +50,8 @@ def _row_reports(resource: RegisterResource, result, sheet_rows: list[int]) -> l
         for error in row_result.errors:
             report.errors.append(Problem(None, str(error.error)))
         report.warnings = [Problem(c, m) for c, m in resource.row_warnings.get(number, [])]
+        if report.outcome == UPDATE:
+            report.changes = [list(change) for change in resource.described_changes(number)]
         reports.append(report)
     return reports
 

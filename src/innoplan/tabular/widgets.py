@@ -283,6 +283,18 @@ class Lookup(widgets.Widget):
             for key in chunk:
                 self.cache[key] = found.get(key)
 
+    def records_by_pk(self, pks) -> dict:
+        """The records of these primary keys: those the file named from the cache, the others
+        (a record's value before an update) fetched once and kept."""
+        known = getattr(self, "_by_pk", None)
+        if known is None:
+            known = self._by_pk = {}
+        known.update({r.pk: r for r in self.cache.values() if r is not None})
+        missing = [pk for pk in pks if pk not in known]
+        if missing:
+            known.update(self.model.objects.in_bulk(missing))
+        return known
+
     def find(self, key: str):
         if key not in self.cache:
             self.prime([key])

@@ -1,5 +1,6 @@
-"""``innoplan import REGISTER FILE [--dry-run] [--user USERNAME] [--format text|json]`` — import
-an .xlsx or .csv file with any importer (a register, the milestones), all rows or none;
+"""``innoplan import REGISTER FILE [--dry-run] [--user USERNAME] [--warnings-checked]
+[--format text|json]`` — import an .xlsx or .csv file with any importer (a register, the
+milestones), all rows or none; rows with a warning only with ``--warnings-checked``.
 ``innoplan import REGISTER --template FILE.xlsx`` writes its template. Exit status 1 when any
 row has an error, 2 when the file cannot be imported at all."""
 
@@ -33,10 +34,15 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check every row and write nothing"
         )
         parser.add_argument("--user", help="the username the import is made as")
+        parser.add_argument(
+            "--warnings-checked",
+            action="store_true",
+            help="import rows that carry a warning, having checked each (see --dry-run)",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--template", metavar="FILE.xlsx", help="write the template here")
 
-    def handle(self, *args, file, dry_run, user, format, template, **options):
+    def handle(self, *args, file, dry_run, user, format, template, warnings_checked, **options):
         importer = importer_for(self.importer or options["register"])
         if template:
             try:
@@ -64,6 +70,7 @@ class Command(BaseCommand):
                 actor=actor,
                 file_name=path.name,
                 progress=self._progress(format),
+                warnings_checked=warnings_checked,
             )
         except ImportFileError as error:
             if format == "json":
