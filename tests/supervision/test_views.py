@@ -93,6 +93,61 @@ def test_the_battle_map_shows_every_state_colour_on_the_scene_day(client, scene,
     assert f'href="/supervision/milestones/{scene.overdue.pk}/?as_of={DAY}"' in html
 
 
+def test_the_timeline_starts_at_the_first_milestone(client, scene, plan_owner):
+    """The scene's milestones fall due from 2026-08-31 to 2026-12-31: the axis runs over those
+    months, not from the plan's first year (2024), which would crowd every dot to the right."""
+    client.force_login(plan_owner)
+    response = client.get(url("battle_map", as_of=DAY))
+    axis = response.context["axis"]
+    assert axis.start == date(2026, 8, 1)
+    assert axis.end == date(2026, 12, 31)
+    labels = [tick["label"] for tick in response.context["ticks"]]
+    assert labels[0] == "2026年8月"
+    assert "2024" not in " ".join(labels) and "2025" not in " ".join(labels)
+    html = response.content.decode()
+    first = re.search(
+        rf'href="/supervision/milestones/{scene.done_late.pk}/[^"]*".*?<circle[^>]*cx="([\d.]+)%"',
+        html,
+        re.S,
+    )
+    assert float(first.group(1)) < 20  # the first milestone sits at the left
+
+
+def test_every_dot_carries_its_milestones_title(client, scene, plan_owner):
+    client.force_login(plan_owner)
+    html = client.get(url("battle_map", as_of=DAY)).content.decode()
+    links = re.findall(r'<a [^>]*data-testid="marker".*?</a>', html, re.S)
+    assert len(links) == 7
+    for milestone in (scene.not_started, scene.done, scene.overdue, scene.done_late):
+        link = next(a for a in links if f"/milestones/{milestone.pk}/" in a)
+        # A tooltip with the title, department, due date and state …
+        assert re.search(rf"<title>{milestone.title} — ", link), link
+        # … and, where the track has room, the title beside the dot.
+        label = re.search(r'<text [^>]*data-testid="marker-label"[^>]*>([^<]+)</text>', link)
+        assert label, link
+        assert milestone.title.startswith(label.group(1).rstrip("…"))
+    # A dot alone on its line has the room for its whole title.
+    alone = next(a for a in links if f"/milestones/{scene.done.pk}/" in a)
+    assert f">{scene.done.title}</text>" in alone
+
+
+def test_the_map_explains_its_dots_badges_and_counts(client, scene, plan_owner):
+    client.force_login(plan_owner)
+    html = client.get(url("battle_map", as_of=DAY)).content.decode()
+    help_text = re.search(r'data-testid="map-help".*?</section>', html, re.S).group(0)
+    for words in [
+        "节点数",  # the number beside a task
+        "任务状态",  # the dot before a task
+        "计划完成日期",  # where a dot sits
+        "红色竖线",  # the as-of line
+    ]:
+        assert words in help_text, words
+    for state in State:
+        assert str(state.label) in help_text
+    # The badge beside a task says what its number is.
+    assert re.search(r'<span class="badge[^"]*"[^>]*title="2 个节点"', html)
+
+
 def test_the_state_colours_are_those_the_plan_owner_asked_for():
     from pathlib import Path
 

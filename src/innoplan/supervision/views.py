@@ -10,13 +10,15 @@ milestone, notice or evidence answers 404."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -26,7 +28,7 @@ from innoplan.audit.exports import xlsx_response
 from innoplan.core.http import as_of_from
 from innoplan.plans.selectors import current_plan
 from innoplan.supervision import selectors, services
-from innoplan.supervision.choices import NoticeLevel, Review, Stage
+from innoplan.supervision.choices import NoticeLevel, Review, Stage, State
 from innoplan.supervision.exports import MILESTONE_HEADERS, milestone_values
 from innoplan.supervision.filters import MilestoneFilterSet, NoticeFilterSet
 from innoplan.supervision.forms import (
@@ -59,44 +61,115 @@ def _plan_or_404():
 # --- the battle map ---------------------------------------------------------------------------
 
 
+def _month_after(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class Axis:
-    """The battle map's date axis: the plan's years (widened to every milestone's due date),
-    with a day's position along it as a percentage for the SVG's ``x`` attributes."""
+    """The battle map's date axis: from the first day of the first milestone's month to the
+    last day of the last one's (or of the as-of day, when that is later), so the dots spread
+    over the track; the plan's years when nothing is planned yet. A day's position along it
+    is a percentage, for the SVG's ``x`` attributes."""
 
     start: date
     end: date
 
     @classmethod
-    def for_plan(cls, plan, rows) -> Axis:
-        start, end = date(plan.start_year, 1, 1), date(plan.deadline_year, 12, 31)
+    def for_plan(cls, plan, rows, as_of: date | None = None) -> Axis:
         dues = [row.milestone.due_on for row in rows]
-        if dues:
-            start = min(start, date(min(dues).year, 1, 1))
-            end = max(end, date(max(dues).year, 12, 31))
-        return cls(start, end)
+        if not dues:
+            return cls(date(plan.start_year, 1, 1), date(plan.deadline_year, 12, 31))
+        last = max(dues) if as_of is None else max(max(dues), as_of)
+        return cls(min(dues).replace(day=1), _month_after(last) - timedelta(days=1))
+
+    @property
+    def span(self) -> int:
+        return (self.end - self.start).days or 1
+
+    def share(self, day: date) -> float:
+        return min(max((day - self.start).days / self.span, 0.0), 1.0)
 
     def x(self, day: date) -> str:
-        span = (self.end - self.start).days or 1
-        share = min(max((day - self.start).days / span, 0.0), 1.0)
-        return f"{share * 100:.2f}%"
+        return f"{self.share(day) * 100:.2f}%"
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def years(self) -> list[dict]:
-        return [
-            {
-                "year": year,
-                "x": self.x(date(year, 1, 1)),
-                "middle": self.x(date(year, 7, 1)),
-            }
-            for year in range(self.start.year, self.end.year + 1)
-        ]
+    def ticks(self) -> list[dict]:
+        """The axis's lines and labels: every month over a year and a half or less, each
+        quarter up to five years, each year beyond; the year is named at the start and at
+        each January."""
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        step = 1 if months <= 18 else 3 if months <= 60 else 12
+        ticks: list[dict] = []
+        day = self.start
+        while day <= self.end:
+            if day == self.start or (day.month - 1) % step == 0:
+                named_year = not ticks or day.month == 1
+                if step == 12:
+                    label = str(day.year)
+                elif named_year:
+                    label = date_format(day, "YEAR_MONTH_FORMAT")
+                else:
+                    # A date format the translation chooses: "Sep" in English, "9月" in Chinese.
+                    label = date_format(day, pgettext("month on the battle map's axis", "M"))
+                ticks.append({"day": day, "x": self.x(day), "label": label, "year": named_year})
+            day = _month_after(day)
+        return ticks
 
 
-def _marker(row: selectors.MilestoneRow, axis: Axis) -> dict:
-    return {"row": row, "x": axis.x(row.milestone.due_on)}
+# A dot's title is written beside it where the track has room before the next dot, judged on
+# the narrowest track the page lays out (36rem) at about 11 pixels a Chinese character.
+NARROWEST_TRACK_PX = 576
+CHARACTER_PX = 11
+DOT_PX = 14
+
+
+# What each colour means, as ``timeline.state_on`` decides it: the map's explanation.
+STATE_HELP = (
+    (State.NOT_STARTED, gettext_lazy("not yet due, and no progress reported yet.")),
+    (
+        State.IN_PROGRESS,
+        gettext_lazy(
+            "progress reported and not yet due, or its completion reported by the due date "
+            "and waiting for acceptance."
+        ),
+    ),
+    (State.DONE, gettext_lazy("accepted as done, completed by its due date.")),
+    (State.OVERDUE, gettext_lazy("past its due date and not completed.")),
+    (State.DONE_LATE, gettext_lazy("completed after its due date.")),
+)
+
+
+def _fitted(title: str, room: float) -> str:
+    """As much of ``title`` as fits in ``room`` (a share of the track) beside a dot."""
+    fits = int((room * NARROWEST_TRACK_PX - DOT_PX) // CHARACTER_PX)
+    if fits >= len(title):
+        return title
+    return title[: fits - 1] + "…" if fits >= 3 else ""
+
+
+def _markers(rows: list[selectors.MilestoneRow], axis: Axis) -> list[dict]:
+    """A task's dots along the axis, left to right, each with as much of its title as fits:
+    after the dot up to the next one, or before it back to the previous dot's label when
+    there is more room there (the last dot of a line, at the end of the axis)."""
+    placed = sorted(((axis.share(row.milestone.due_on), row) for row in rows), key=lambda p: p[0])
+    markers = []
+    taken = 0.0  # how far along the track the previous dot and its label reach
+    for i, (share, row) in enumerate(placed):
+        title = row.milestone.title
+        after = _fitted(title, (placed[i + 1][0] if i + 1 < len(placed) else 1.0) - share)
+        before = _fitted(title, share - taken)
+        side = "before" if len(before) > len(after) else "after"
+        label = before if side == "before" else after
+        taken = share + (
+            (DOT_PX + len(label) * CHARACTER_PX) / NARROWEST_TRACK_PX
+            if side == "after" and label
+            else DOT_PX / 2 / NARROWEST_TRACK_PX
+        )
+        markers.append({"row": row, "x": f"{share * 100:.2f}%", "label": label, "side": side})
+    return markers
 
 
 def _department_choice(request) -> tuple[Department | None, list[Department]]:
@@ -135,7 +208,7 @@ def battle_map(request):
         plan=plan, as_of=as_of, user=request.user, department=department
     )
     rows = [row for section in sections for line in section.tasks for row in line.rows]
-    axis = Axis.for_plan(plan, rows)
+    axis = Axis.for_plan(plan, rows, as_of)
     context.update(
         department=department,
         departments=departments,
@@ -146,8 +219,9 @@ def battle_map(request):
                     {
                         "task": line.task,
                         "state": line.state,
+                        "state_label": State(line.state).label,
                         "count": len(line.rows),
-                        "markers": [_marker(row, axis) for row in line.rows],
+                        "markers": _markers(line.rows, axis),
                     }
                     for line in section.tasks
                 ],
@@ -156,7 +230,8 @@ def battle_map(request):
         ],
         legend=selectors.state_counts(rows),
         total=len(rows),
-        years=axis.years(),
+        ticks=axis.ticks(),
+        state_help=STATE_HELP,
         today_x=axis.x(as_of) if axis.contains(as_of) else None,
         axis=axis,
         scoreboard=_scoreboard_lines(plan, as_of),
