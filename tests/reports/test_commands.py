@@ -3,13 +3,16 @@ and LibreOffice opens both reports (converts them to PDF)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from pypdf import PdfReader
 
+from innoplan.reports import housestyle
 from tests.reports.conftest import all_text, open_docx, table_rows
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +58,58 @@ def test_the_commands_write_both_reports_and_libreoffice_converts_them_to_pdf(
         pdf = out_dir / name
         assert pdf.exists(), result.stdout.decode(errors="replace")
         assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_fontconfig_rules_are_written_for_the_server(tmp_path, capsys):
+    call_command("report", "fontconfig")
+    printed = capsys.readouterr().out
+    assert "<family>仿宋_GB2312</family>" in printed and "Noto Serif CJK SC" in printed
+    output = tmp_path / "30-innoplan-gbt9704.conf"
+    call_command("report", "fontconfig", "--output", str(output))
+    assert output.read_text(encoding="utf-8") == housestyle.fontconfig_fallbacks()
+
+
+def test_libreoffice_renders_the_gbt_9704_fonts_with_noto_cjk_where_they_are_missing(
+    plan, tmp_path
+):
+    """With the fallback rules (and none of the GB/T 9704 fonts installed, as here), the body
+    and headings come out in Noto Serif CJK, 黑体 in Noto Sans CJK: not one face for all."""
+    report = tmp_path / "季度报告.docx"
+    call_command("report", "quarterly", "--quarter", "2026Q3", "--output", str(report))
+    rules = tmp_path / "30-innoplan-gbt9704.conf"
+    call_command("report", "fontconfig", "--output", str(rules))
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f"<fontconfig><include>{rules}</include>"
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>\n',
+        encoding="utf-8",
+    )
+    libreoffice = shutil.which("libreoffice") or shutil.which("soffice")
+    assert libreoffice, "LibreOffice is not installed: apt-get install libreoffice-writer-nogui"
+    result = subprocess.run(
+        [
+            libreoffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(report),
+        ],
+        capture_output=True,
+        timeout=120,
+        env=os.environ | {"FONTCONFIG_FILE": str(config)},
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    pdf = PdfReader(tmp_path / "季度报告.pdf")
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in pdf.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any(name.startswith("NotoSerifCJK") for name in fonts), fonts
+    assert any(name.startswith("NotoSansCJK") for name in fonts), fonts
 
 
 def test_the_circular_is_taken_today_without_a_date(plan, plan_owner, tmp_path):

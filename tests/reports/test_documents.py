@@ -7,8 +7,13 @@ takes the time."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import zipfile
 from datetime import date
+from io import BytesIO
 
 import pytest
 from django.utils import translation
@@ -191,7 +196,7 @@ def test_the_circular_says_so_when_nothing_is_overdue(plan, plan_owner):
 
 
 def test_both_reports_keep_the_house_style(report_scene, plan):
-    fonts = housestyle.house_fonts()
+    fonts = housestyle.FONTS
     for document in (quarterly_of(plan), circular_of(plan, report_scene.day)):
         section = document.sections[0]
         assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == (21, 29.7)
@@ -213,15 +218,92 @@ def test_both_reports_keep_the_house_style(report_scene, plan):
         assert cell_run._r.rPr.rFonts.get(qn("w:eastAsia")) == fonts.body
 
 
-def test_the_fonts_are_ones_fontconfig_knows_on_this_machine():
-    installed = housestyle.installed_families()
-    assert installed, "fontconfig lists no Chinese font here"
-    fonts = housestyle.house_fonts()
-    assert {fonts.title, fonts.heading, fonts.body} <= installed
+def _east_asian(element) -> str | None:
+    fonts = element.find(qn("w:rPr"))
+    fonts = fonts.find(qn("w:rFonts")) if fonts is not None else None
+    return None if fonts is None else fonts.get(qn("w:eastAsia"))
 
 
-def test_a_font_is_picked_by_preference_and_falls_back_to_the_first_when_unknown():
-    known = frozenset({"Noto Serif CJK SC"})
-    assert housestyle.pick_font(("仿宋", "Noto Serif CJK SC"), known) == "Noto Serif CJK SC"
-    assert housestyle.pick_font(("仿宋", "FangSong"), frozenset({"仿宋", "FangSong"})) == "仿宋"
-    assert housestyle.pick_font(("仿宋_GB2312", "仿宋"), None) == "仿宋_GB2312"
+def test_the_documents_name_the_gbt_9704_fonts_whatever_this_machine_has(report_scene, plan):
+    """仿宋_GB2312 body, 方正小标宋简体 title, 黑体 first-level and 楷体 second-level headings, as
+    East Asian font names: a government PC with those fonts renders them. This machine has
+    only Noto CJK; nothing in the file names it."""
+    data = documents.quarterly_report(plan=plan, quarter=Q3, issued_on=date(2026, 10, 8))
+    document = open_docx(data)
+    styles = document.styles
+    assert _east_asian(styles["Title"].element) == "方正小标宋简体"
+    assert _east_asian(styles["Heading 1"].element) == "黑体"
+    assert _east_asian(styles["Heading 2"].element) == "楷体"
+    assert _east_asian(styles["Normal"].element) == "仿宋_GB2312"
+    defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    assert _east_asian(defaults) == "仿宋_GB2312"
+
+    by_style: dict[str, set] = {}
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            by_style.setdefault(paragraph.style.name, set()).add(_east_asian(run._r))
+    assert by_style["Title"] == {"方正小标宋简体"}
+    assert by_style["Heading 1"] == {"黑体"}
+    assert by_style["Heading 2"] == {"楷体"}
+    assert by_style["Normal"] == {"仿宋_GB2312"}
+    cells = {
+        _east_asian(run._r)
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+    }
+    assert cells == {"仿宋_GB2312"}
+
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        xml = {
+            name: package.read(name).decode("utf-8")
+            for name in package.namelist()
+            if name.endswith(".xml")
+        }
+    assert not [name for name, text in xml.items() if "Noto" in text or "Source Han" in text]
+    # The font table describes them (GB2312 character set, their other names), so that Word
+    # finds a like font where one is missing.
+    table = xml["word/fontTable.xml"]
+    for name, other in (
+        ("方正小标宋简体", "FZXiaoBiaoSong-B05S"),
+        ("黑体", "SimHei"),
+        ("楷体", "KaiTi"),
+        ("仿宋_GB2312", "FangSong_GB2312"),
+    ):
+        entry = re.search(rf'<w:font w:name="{name}">(.*?)</w:font>', table, re.S)
+        assert entry, name
+        assert f'<w:altName w:val="{other}"/>' in entry.group(1)
+        assert '<w:charset w:val="86"/>' in entry.group(1)
+
+
+def test_where_the_gbt_9704_fonts_are_missing_fontconfig_falls_back_to_noto_cjk(tmp_path):
+    """The server's fontconfig rules (``innoplan report fontconfig``): on this machine, which
+    has none of the GB/T 9704 fonts, each falls back to the Noto CJK face of its kind."""
+    fc_match = shutil.which("fc-match")
+    assert fc_match, "fontconfig is not installed"
+    rules = tmp_path / "30-innoplan-gbt9704.conf"
+    rules.write_text(housestyle.fontconfig_fallbacks(), encoding="utf-8")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><include>{rules}</include>"
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>\n',
+        encoding="utf-8",
+    )
+    environment = os.environ | {"FONTCONFIG_FILE": str(config)}
+
+    def matched(family: str) -> str:
+        return subprocess.run(
+            [fc_match, "-f", "%{family[0]}", f"{family}:lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environment,
+        ).stdout
+
+    assert matched("仿宋_GB2312") == "Noto Serif CJK SC"
+    assert matched("方正小标宋简体") == "Noto Serif CJK SC"
+    assert matched("楷体") == "Noto Serif CJK SC"
+    assert matched("黑体") == "Noto Sans CJK SC"

@@ -1,30 +1,33 @@
 """The district's house style for Word documents, after 党政机关公文格式 (GB/T 9704-2012).
 
-A4 paper with the standard's margins, the title in 方正小标宋简体 (二号), headings in 黑体 (三号),
-the body in 仿宋_GB2312 (三号), tables smaller, and the page number in the footer as "— 1 —".
+A4 paper with the standard's margins, the title in 方正小标宋简体 (二号), first-level headings in
+黑体 and second-level ones in 楷体 (三号), the body in 仿宋_GB2312 (三号), tables smaller, and the
+page number in the footer as "— 1 —".
 
-The intranet's machines do not all have the government fonts. Each role names its fonts in
-order of preference, and the first one fontconfig knows on the machine that builds the
-document is written into it (East Asian slot included, which is what Word and LibreOffice use
-for Chinese text), so that the file renders with real Chinese glyphs where it is built and
-converted (LibreOffice, PDF). Without fontconfig the first preference is written, as a
-Windows desktop would have it.
+The document always names the GB/T 9704 fonts, in every slot of a run's fonts (East Asian
+included, which is what Word, WPS and LibreOffice use for Chinese text), whatever fonts the
+machine that builds it has: a government PC with those fonts installed renders them. The font
+table describes each (the GB2312 character set, its other name), so that Word picks a like
+font where one is missing. Nothing in the file names a fallback. Where the fonts are not
+installed — the server that converts a report to PDF, a Linux desktop — fontconfig supplies
+one: ``fontconfig_fallbacks()`` (``innoplan report fontconfig``) writes the rules that send
+each GB/T 9704 font to its usual other names and then to the Noto CJK face of its kind
+(Noto Serif CJK for 宋/仿宋/楷, Noto Sans CJK for 黑体).
 """
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 # Chinese type sizes (字号) in points.
 SIZE_2 = Pt(22)  # 二号
@@ -33,67 +36,79 @@ SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
 SIZE_5 = Pt(10.5)  # 五号
 
-TITLE_FONTS = ("方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "黑体", "SimHei")
-HEADING_FONTS = ("黑体", "SimHei", "方正黑体_GBK", "Heiti SC")
-BODY_FONTS = ("仿宋_GB2312", "仿宋", "FangSong", "FangSong_GB2312", "STFangsong")
-# Installed with the machine's CJK support (fonts-noto-cjk): the last resort of each role.
-SERIF_FALLBACKS = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
-SANS_FALLBACKS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
+
+@dataclass(frozen=True)
+class Font:
+    """A GB/T 9704 font: the name the document gives it, the font's other names (the first
+    is the one its font file also carries), how Word classes it (w:family, w:pitch), and the
+    fontconfig fallbacks where it is not installed, Noto CJK last."""
+
+    name: str
+    other_names: tuple[str, ...]
+    family: str
+    pitch: str
+    fallbacks: tuple[str, ...]
+
+
+SERIF_FALLBACK = "Noto Serif CJK SC"
+SANS_FALLBACK = "Noto Sans CJK SC"
+
+TITLE = Font(
+    "方正小标宋简体",
+    ("FZXiaoBiaoSong-B05S",),
+    "script",
+    "variable",
+    ("方正小标宋_GBK", "FZXiaoBiaoSong-B05", SERIF_FALLBACK),
 )
-
-
-@functools.cache
-def installed_families() -> frozenset[str] | None:
-    """The font families fontconfig knows for Chinese on this machine (every name it gives a
-    family, localised ones too), or None when there is no fontconfig to ask."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
-    try:
-        result = subprocess.run(
-            [fc_list, ":lang=zh", "family"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    names = set()
-    for line in result.stdout.splitlines():
-        names.update(name.strip() for name in line.split(",") if name.strip())
-    return frozenset(names)
-
-
-def pick_font(preferences: tuple[str, ...], installed: frozenset[str] | None) -> str:
-    """The first preferred family that is installed; the first preference when none is or
-    nothing is known (``installed`` None)."""
-    if installed:
-        for name in preferences:
-            if name in installed:
-                return name
-    return preferences[0]
+HEADING = Font("黑体", ("SimHei",), "modern", "fixed", ("方正黑体_GBK", SANS_FALLBACK))
+SUBHEADING = Font(
+    "楷体",
+    ("KaiTi",),
+    "modern",
+    "fixed",
+    ("楷体_GB2312", "KaiTi_GB2312", "AR PL UKai CN", SERIF_FALLBACK),
+)
+BODY = Font(
+    "仿宋_GB2312",
+    ("FangSong_GB2312",),
+    "modern",
+    "fixed",
+    ("仿宋", "FangSong", SERIF_FALLBACK),
+)
+GBT_9704_FONTS = (TITLE, HEADING, SUBHEADING, BODY)
 
 
 @dataclass(frozen=True)
 class Fonts:
+    """The font names the documents use for each role."""
+
     title: str
-    heading: str
+    heading: str  # 一级标题
+    subheading: str  # 二级标题
     body: str
 
 
-@functools.cache
-def house_fonts() -> Fonts:
-    """The fonts the documents use on this machine (looked up once per process)."""
-    installed = installed_families()
-    return Fonts(
-        title=pick_font(TITLE_FONTS + SANS_FALLBACKS, installed),
-        heading=pick_font(HEADING_FONTS + SANS_FALLBACKS, installed),
-        body=pick_font(BODY_FONTS + SERIF_FALLBACKS, installed),
+FONTS = Fonts(title=TITLE.name, heading=HEADING.name, subheading=SUBHEADING.name, body=BODY.name)
+
+
+def fontconfig_fallbacks() -> str:
+    """fontconfig rules for a machine without the GB/T 9704 fonts (a conf.d file): each font
+    name accepts its other names and then its Noto CJK face. Where the font itself is
+    installed it still wins."""
+    aliases = []
+    for font in GBT_9704_FONTS:
+        accepted = "".join(
+            f"<family>{escape(name)}</family>" for name in (*font.other_names, *font.fallbacks)
+        )
+        aliases.append(
+            f'  <alias binding="same">\n    <family>{escape(font.name)}</family>\n'
+            f"    <accept>{accepted}</accept>\n  </alias>\n"
+        )
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<!-- innoplan: the GB/T 9704 fonts of its Word reports, and what stands in for them\n"
+        "     where they are not installed. -->\n"
+        f"<fontconfig>\n{''.join(aliases)}</fontconfig>\n"
     )
 
 
@@ -119,10 +134,11 @@ class HouseDocument:
     """A Word document in the house style, written paragraph by paragraph."""
 
     def __init__(self):
-        self.fonts = house_fonts()
+        self.fonts = FONTS
         self.document = Document()
         self._page()
         self._styles()
+        self._font_table()
         self._footer()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -165,15 +181,37 @@ class HouseDocument:
         if ppr is not None:
             for border in ppr.findall(qn("w:pBdr")):
                 ppr.remove(border)
-        for level in (1, 2):
+        for level, font in ((1, self.fonts.heading), (2, self.fonts.subheading)):
             heading = styles[f"Heading {level}"]
-            _style_font(heading, self.fonts.heading, SIZE_3, bold=level == 2)
+            _style_font(heading, font, SIZE_3)
             heading.paragraph_format.space_before = Pt(6)
             heading.paragraph_format.space_after = Pt(0)
             heading.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             heading.paragraph_format.line_spacing = Pt(28)
             heading.paragraph_format.keep_with_next = True
         _style_font(styles["Table Grid"], self.fonts.body, SIZE_5)
+
+    def _font_table(self) -> None:
+        """Describe the GB/T 9704 fonts in the font table (word/fontTable.xml): their other
+        names and the GB2312 character set, which Word matches a missing font by."""
+        part = next(
+            rel.target_part
+            for rel in self.document.part.rels.values()
+            if rel.reltype.endswith("/fontTable")
+        )
+        table = parse_xml(part.blob)
+        for font in GBT_9704_FONTS:
+            table.append(
+                parse_xml(
+                    f'<w:font {nsdecls("w")} w:name="{escape(font.name)}">'
+                    f'<w:altName w:val="{escape(",".join(font.other_names))}"/>'
+                    '<w:charset w:val="86"/>'
+                    f'<w:family w:val="{font.family}"/><w:pitch w:val="{font.pitch}"/>'
+                    "</w:font>"
+                )
+            )
+        # python-docx keeps this part as plain bytes, with no setter: they are replaced.
+        part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _footer(self) -> None:
         """ "— 1 —": the page number as a PAGE field between two dashes, centred, 四号."""
@@ -220,9 +258,10 @@ class HouseDocument:
         self._run(paragraph, text, self.fonts.body, size)
 
     def heading(self, text: str, level: int = 1) -> None:
+        """一、… in 黑体 (level 1), （一）… in 楷体 (level 2)."""
         paragraph = self.document.add_paragraph(style=f"Heading {level}")
-        font = self.fonts.heading if level == 1 else self.fonts.body
-        self._run(paragraph, text, font, SIZE_3, bold=level == 2)
+        font = self.fonts.heading if level == 1 else self.fonts.subheading
+        self._run(paragraph, text, font, SIZE_3)
 
     def paragraph(self, text: str) -> None:
         """A body paragraph, its first line indented by two characters."""

@@ -4,7 +4,11 @@ reports page, from the command line, for scheduled runs (cron).
 
 The quarterly progress report is taken as of the quarter's last day (as of today, and saying
 so, while the quarter runs); the supervision circular as of the given day (default: today).
-Both are written for the current plan, in the site's language."""
+Both are written for the current plan, in the site's language.
+
+``innoplan report fontconfig [--output FILE]`` writes the fontconfig rules for a machine that
+converts or prints the reports without the GB/T 9704 fonts (``housestyle.fontconfig_fallbacks``):
+installed in /etc/fonts/conf.d/, they let Noto CJK stand in for the fonts the documents name."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from innoplan.plans.selectors import current_plan
-from innoplan.reports import documents
+from innoplan.reports import documents, housestyle
 from innoplan.reports.quarters import QuarterError, parse_quarter
 
 
@@ -24,7 +28,9 @@ class Command(BaseCommand):
     help = "Write the quarterly progress report or the supervision circular as a .docx file."
 
     def add_arguments(self, parser):
-        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{quarterly,supervision}")
+        kinds = parser.add_subparsers(
+            dest="kind", required=True, metavar="{quarterly,supervision,fontconfig}"
+        )
         quarterly = kinds.add_parser(
             "quarterly", help="the quarterly progress report, as of the quarter's last day"
         )
@@ -37,8 +43,26 @@ class Command(BaseCommand):
             "--as-of", metavar="YYYY-MM-DD", help="the day it reports on (default: today)"
         )
         supervision.add_argument("--output", required=True, metavar="FILE.docx")
+        fonts = kinds.add_parser(
+            "fontconfig",
+            help="the fontconfig rules that let Noto CJK stand in for the GB/T 9704 fonts "
+            "where they are not installed",
+        )
+        fonts.add_argument("--output", metavar="FILE.conf", help="default: standard output")
 
     def handle(self, *args, kind, output, **options):
+        if kind == "fontconfig":
+            rules = housestyle.fontconfig_fallbacks()
+            if output is None:
+                self.stdout.write(rules, ending="")
+                return
+            target = self._writable(output)
+            try:
+                target.write_text(rules, encoding="utf-8")
+            except OSError as error:
+                raise CommandError(f"--output {output}: cannot write the file ({error})") from error
+            self.stdout.write(f"Wrote the fontconfig rules to {target}.")
+            return
         target = self._writable(output)
         if kind == "quarterly":
             try:
