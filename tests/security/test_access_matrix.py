@@ -267,6 +267,9 @@ for _register in REGISTER_LISTS:
         "302 200  200  200  200  403  403  403",
         "302 405  405  405  405  403  403  403")
     # The steward's pages (the plan owner keeps the registers): an empty POST is refused.
+    MATRIX[f"registry:{_register}_quality"] = (None,
+        "302 200  403  403  403  403  403  403",
+        "302 405  403  403  403  403  403  403")
     MATRIX[f"registry:{_register}_create"] = (None,
         "302 200  403  403  403  403  403  403",
         "302 400  403  403  403  403  403  403")

@@ -12,6 +12,7 @@ platforms it hosts) count only while the organisation is in the district.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -224,6 +225,46 @@ def register_counts(*, as_of: date) -> dict[type, int]:
     from innoplan.registry.registers import REGISTERS
 
     return {register.model: register.count(as_of) for register in REGISTERS}
+
+
+@dataclass
+class RegisterQuality:
+    """What a register's stewards should look at (``registry.quality``)."""
+
+    warnings: list  # (record, message)
+    duplicates: list  # groups of records whose names compare alike
+    undated: list  # records without the start date that makes them count
+
+    @property
+    def count(self) -> int:
+        return len(self.warnings) + sum(map(len, self.duplicates)) + len(self.undated)
+
+
+def register_quality(model, *, limit: int = 500) -> RegisterQuality:
+    """A register's records with a warning, suspected duplicates and records that never count
+    for want of a start date; at most ``limit`` of each, in a few queries."""
+    from innoplan.registry.quality import suspected_duplicates
+
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    warning_fields = [name for name in fields if name.endswith("_warning")]
+    warnings = []
+    if warning_fields:
+        condition = Q()
+        for name in warning_fields:
+            condition |= ~Q(**{name: ""})
+        for record in model.objects.filter(condition).order_by("pk")[:limit]:
+            message = "；".join(getattr(record, n) for n in warning_fields if getattr(record, n))
+            warnings.append((record, message))
+    duplicates = []
+    if "name" in fields:
+        groups = suspected_duplicates(model.objects.values_list("pk", "name").iterator())[:limit]
+        found = model.objects.in_bulk([pk for group in groups for pk in group])
+        duplicates = [[found[pk] for pk in group] for group in groups]
+    undated = []
+    start = fields.get("valid_from")
+    if start is not None and start.null:
+        undated = list(model.objects.filter(valid_from__isnull=True).order_by("pk")[:limit])
+    return RegisterQuality(warnings=warnings, duplicates=duplicates, undated=undated)
 
 
 def register_totals() -> dict[type, int]:

@@ -37,6 +37,11 @@ for register in REGISTERS:
             name=f"{register.route}_detail",
         ),
         path(
+            f"{register.slug}/quality/",
+            views.RegisterQualityView.as_view(register=register),
+            name=f"{register.route}_quality",
+        ),
+        path(
             f"{register.slug}/new/",
             views.RegisterEditView.as_view(register=register),
             name=f"{register.route}_create",

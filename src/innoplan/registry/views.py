@@ -111,6 +111,9 @@ class RegisterListView(RegisterView):
                 "create_url": reverse(f"registry:{self.route}_create")
                 if request.user.has_perm("registry.manage_registry")
                 else None,
+                "quality_url": reverse(f"registry:{self.route}_quality")
+                if request.user.has_perm("registry.manage_registry")
+                else None,
             },
         )
 
@@ -327,6 +330,28 @@ class RegisterEditView(RegisterView):
                 "form": form,
             },
             status=status,
+        )
+
+
+class RegisterQualityView(RegisterView):
+    """数据质量: the register's records to look at — warnings, suspected duplicates, records
+    that never count for want of a date — each with a link to correct it."""
+
+    permission = "registry.manage_registry"
+
+    def get(self, request):
+        return render(
+            request,
+            "registry/record_quality.html",
+            {
+                "title": _title(self.model),
+                "list_url": reverse(f"registry:{self.route}_list"),
+                "edit_route": f"registry:{self.route}_edit",
+                "quality": selectors.register_quality(self.model),
+                "start_label": capfirst(self.model._meta.get_field("valid_from").verbose_name)
+                if self.register.dated
+                else "",
+            },
         )
 
 
