@@ -81,6 +81,17 @@ def test_an_amended_fund_counts_at_its_amended_scale_from_the_amendment():
     assert value("sub_funds", date(2025, 9, 1)) == 1
 
 
+def test_a_sub_fund_without_the_guiding_fund_does_not_count():
+    fund = make(Fund, name="副中心引导子基金", valid_from=date(2024, 3, 1))
+    make(FundScale, fund=fund, effective_on=date(2024, 3, 1), amount=Decimal(500_000_000))
+    private = make(
+        Fund, name="社会资本基金", valid_from=date(2024, 3, 1), guiding_fund_participates=False
+    )
+    make(FundScale, fund=private, effective_on=date(2024, 3, 1), amount=Decimal(900_000_000))
+    assert value("sub_funds", date(2025, 1, 1)) == 1
+    assert value("sub_fund_scale", date(2025, 1, 1)) == Decimal(500_000_000)
+
+
 def test_district_level_platforms_do_not_count_as_municipal_or_above():
     host = make_organisation("北京丁科技有限公司")
     for level in (Level.NATIONAL, Level.MUNICIPAL, Level.DISTRICT):

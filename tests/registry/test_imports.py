@@ -181,6 +181,24 @@ def test_a_row_repeating_an_earlier_one_is_an_error(town, english):
     assert "row 2" in message
 
 
+def test_an_empty_industry_is_other_as_the_template_says(town):
+    row = org_row(industry="")
+    report = import_apply("organisations", table(ORG_HEADERS, [row]))
+    assert report.applied, report.as_json()
+    assert Organisation.objects.get().industry == "other"
+
+
+def test_a_patent_keeps_the_name_of_its_award(town):
+    owner = make_organisation("北京获奖科技有限公司")
+    headers = ["申请号", "专利名称", "专利类型", "申请日", "授权日", "专利权人统一社会信用代码"]
+    headers += ["获国家科学技术奖或中国专利奖", "所获奖项"]
+    number = application_number(2019)
+    row = [number, "一种获奖方法", "发明", "2019-03-01", "2021-05-10", owner.credit_code]
+    row += ["是", "第二十五届中国专利金奖"]
+    assert import_apply("patents", table(headers, [row])).applied
+    assert Patent.objects.get().award_name == "第二十五届中国专利金奖"
+
+
 def test_a_wrong_check_character_alone_is_a_warning_and_imports_once_checked(town, english):
     code = with_wrong_check_character(credit_code())
     with pytest.raises(ValidationError, match="1 row"):

@@ -460,6 +460,11 @@ class Fund(ValidityPeriod, TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     manager = models.CharField(_("fund manager"), max_length=200, blank=True)
+    guiding_fund_participates = models.BooleanField(
+        _("the government guiding fund takes part"),
+        default=True,
+        help_text=_("Only sub-funds the government industry guiding fund takes part in count."),
+    )
     valid_from = models.DateField(_("established on"))
     valid_to = ends_on(_("liquidated on"))
 
@@ -598,6 +603,12 @@ class Patent(ValidityPeriod, TimeStampedModel):
     award = models.BooleanField(
         _("won a national science and technology award or the China Patent Award"),
         default=False,
+    )
+    award_name = models.CharField(
+        _("award"),
+        max_length=200,
+        blank=True,
+        help_text=_("The award it won, as 第二十五届中国专利金奖."),
     )
     valid_from = models.DateField(_("granted on"))
     valid_to = ends_on(

@@ -94,8 +94,9 @@ def platforms_valid(
 
 
 def funds_valid(*, as_of: date) -> QuerySet[registry.Fund]:
-    """Sub-funds established and not liquidated on ``as_of``."""
-    return registry.Fund.objects.valid_on(as_of)
+    """Sub-funds the government industry guiding fund takes part in (政府产业引导基金参与的子
+    基金), established and not liquidated on ``as_of``."""
+    return registry.Fund.objects.valid_on(as_of).filter(guiding_fund_participates=True)
 
 
 def _scale_on(as_of: date) -> Subquery:

@@ -67,7 +67,7 @@ class FundTable(RegisterTable):
 
     class Meta(RegisterTable.Meta):
         model = registry.Fund
-        fields = ("name", "manager", "valid_from", "valid_to")
+        fields = ("name", "manager", "guiding_fund_participates", "valid_from", "valid_to")
 
 
 class BrandEventTable(RegisterTable):

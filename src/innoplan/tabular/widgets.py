@@ -89,9 +89,11 @@ class Lines(Text):
 class Choice(widgets.Widget):
     """A coded column: the Chinese label, the English label or the stored code."""
 
-    def __init__(self, choices: type[models.TextChoices], *, required: bool = True):
+    def __init__(
+        self, choices: type[models.TextChoices], *, required: bool = True, default: str = ""
+    ):
         super().__init__()
-        self.choices, self.required = choices, required
+        self.choices, self.required, self.default = choices, required, default
 
     def labels(self) -> list[str]:
         return [zh(label) for label in self.choices.labels]
@@ -113,7 +115,7 @@ class Choice(widgets.Widget):
         if not text:
             if self.required:
                 raise ValueError(_("is required"))
-            return ""
+            return self.default
         found = self._lookup().get(squash(text))
         if found is None:
             raise ValueError(

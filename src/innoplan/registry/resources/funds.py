@@ -12,6 +12,7 @@ from innoplan.tabular.widgets import (
     Amount,
     Day,
     Text,
+    YesNo,
 )
 
 
@@ -30,6 +31,13 @@ class FundResource(RegisterResource):
     manager = Column(
         "基金管理人", "manager", Text(max_length=200), example="示例基金管理有限公司", width=24
     )
+    guiding_fund_participates = Column(
+        "政府引导基金参与",
+        "guiding_fund_participates",
+        YesNo(),
+        example="是",
+        note="政府产业引导基金参与的子基金才计入指标",
+    )
     valid_from = Column(
         "成立日期", "valid_from", Day(required=True, past=True), example="2024-05-01"
     )
@@ -46,7 +54,15 @@ class FundResource(RegisterResource):
     class Meta(RegisterResource.Meta):
         model = Fund
         use_bulk = False  # its related rows are written once the record has its id
-        fields = ("name", "manager", "valid_from", "valid_to", "scale", "scale_on")
+        fields = (
+            "name",
+            "manager",
+            "guiding_fund_participates",
+            "valid_from",
+            "valid_to",
+            "scale",
+            "scale_on",
+        )
         import_id_fields = ("name",)
 
     def read_beside(self, instance, row):

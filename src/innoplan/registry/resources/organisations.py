@@ -65,7 +65,13 @@ class OrganisationResource(RegisterResource):
         width=22,
         note="仅高校院所的分院、分部、研究院填写",
     )
-    industry = Column("产业方向", "industry", Choice(Industry, required=False), example="数字经济")
+    industry = Column(
+        "产业方向",
+        "industry",
+        Choice(Industry, required=False, default=Industry.OTHER),
+        example="数字经济",
+        note="可空；空则为“其他”",
+    )
     town = Column(
         "所在镇街",
         "town",

@@ -37,7 +37,12 @@ class ParkResource(RegisterResource):
         Lookup(Department, "name", describe=gettext_lazy("town or street"), queryset=towns),
         example="张家湾镇",
     )
-    industry = Column("主导产业", "industry", Choice(Industry, required=False), example="数字经济")
+    industry = Column(
+        "主导产业",
+        "industry",
+        Choice(Industry, required=False, default=Industry.OTHER),
+        example="数字经济",
+    )
     valid_from = Column(
         "认定日期", "valid_from", Day(required=True, past=True), example="2022-01-01"
     )

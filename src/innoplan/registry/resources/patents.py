@@ -78,6 +78,13 @@ class PatentResource(RegisterResource):
     overseas_family = Column("有海外同族专利", "overseas_family", YesNo(), example="否")
     pledge_amount = Column("质押融资金额（元）", "pledge_amount", Amount(), example=0)
     award = Column("获国家科学技术奖或中国专利奖", "award", YesNo(), example="否", width=22)
+    award_name = Column(
+        "所获奖项",
+        "award_name",
+        Text(max_length=200),
+        width=24,
+        note="获奖时填写奖项名称，如“第二十五届中国专利金奖”",
+    )
 
     class Meta(RegisterResource.Meta):
         model = Patent
@@ -94,6 +101,7 @@ class PatentResource(RegisterResource):
             "overseas_family",
             "pledge_amount",
             "award",
+            "award_name",
         )
         import_id_fields = ("application_number",)
 
