@@ -157,3 +157,44 @@ def test_the_history_reads_in_plain_words(owner, town, other_town):
     assert changes["乡镇（街道）"] == ("宋庄镇", "张家湾镇")
     assert changes["单项冠军企业"] == ("否", "是")
     assert not any("None" in c.old + c.new or "." in c.field for c in update.changes)
+
+
+def test_merging_a_duplicate_moves_its_records_and_keeps_its_name(owner, plan_owner, town):
+    keep = make_organisation("北京甲科技有限公司", town=town)
+    duplicate = make_organisation("北京甲科技有限责任公司", town=town)
+    for holder in (keep, duplicate):  # the same certificate entered under both
+        make(
+            Qualification,
+            organisation=holder,
+            kind=QualificationKind.HIGH_TECH,
+            valid_from=date(2024, 1, 10),
+        )
+    make(
+        Qualification,
+        organisation=duplicate,
+        kind=QualificationKind.SPECIALISED_SME,
+        valid_from=date(2024, 5, 1),
+    )
+    url = reverse("registry:organisation_merge", args=[keep.pk])
+    assert owner.post(url, {"duplicate": "91110112MA0000000X"}).status_code == 400
+
+    response = owner.post(url, {"duplicate": duplicate.credit_code})
+
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=duplicate.pk).exists()
+    keep.refresh_from_db()
+    assert "北京甲科技有限责任公司" in keep.former_names
+    kinds = sorted(keep.qualifications.values_list("kind", flat=True))
+    assert kinds == sorted([QualificationKind.HIGH_TECH, QualificationKind.SPECIALISED_SME])
+    assert metric_value(key="high_tech_enterprises", as_of=date(2025, 1, 1)) == 1
+    deleted = LogEntry.objects.get_for_model(Organisation).filter(
+        action=LogEntry.Action.DELETE, object_id=duplicate.pk
+    )
+    assert deleted.get().actor == plan_owner
+
+
+def test_an_organisation_is_not_merged_into_itself(owner, town):
+    keep = make_organisation("北京丁科技有限公司", town=town)
+    url = reverse("registry:organisation_merge", args=[keep.pk])
+    assert owner.post(url, {"duplicate": keep.credit_code}).status_code == 400
+    assert Organisation.objects.filter(pk=keep.pk).exists()

@@ -164,9 +164,10 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "supervision:scoreboard": (None,
         "302 200  200  200  200  403  403  403",
         "302 200  200  200  200  403  403  403"),
+    # A leader has no to-do list: he is sent to the battle map.
     "supervision:my_list": (None,
-        "302 200  200  200  200  403  403  403",
-        "302 200  200  200  200  403  403  403"),
+        "302 200  200  200  302  403  403  403",
+        "302 200  200  200  302  403  403  403"),
     "supervision:milestone_list": (None,
         "302 200  200  200  200  403  403  403",
         "302 200  200  200  200  403  403  403"),
@@ -280,6 +281,9 @@ for _register in REGISTER_LISTS:
         MATRIX[f"registry:{_register}_retire"] = (_register,
             "302 200  403  403  403  403  403  403",
             "302 400  403  403  403  403  403  403")
+MATRIX["registry:organisation_merge"] = ("organisation",
+    "302 200  403  403  403  403  403  403",
+    "302 400  403  403  403  403  403  403")
 # A talent's page takes a POST: showing the whole ID-card number, the plan owner's alone.
 MATRIX["registry:talent_detail"] = ("talent",
     "302 200  200  200  200  403  403  403",

@@ -112,3 +112,27 @@ class RetireForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+
+
+class MergeForm(BootstrapForm):
+    """Name the record entered twice, by its credit code, to merge it into this one."""
+
+    duplicate = forms.CharField(
+        label=_("Credit code of the duplicate"),
+        max_length=30,
+        help_text=_(
+            "Its qualifications, platforms, patents, talents and teams move to this record; "
+            "its name is kept among the former names; then it is deleted."
+        ),
+    )
+
+    def clean_duplicate(self):
+        from innoplan.core.identifiers import normalise_credit_code
+
+        code = normalise_credit_code(self.cleaned_data["duplicate"])
+        found = registry.Organisation.objects.filter(credit_code=code).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("No organisation has the credit code %(code)s.") % {"code": code}
+            )
+        return found

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -99,6 +99,41 @@ def record_retire(*, record, on: date, reason: str, actor):
         locked.full_clean()
         locked.save()
     return locked
+
+
+@transaction.atomic
+def organisation_merge(*, keep: Organisation, duplicate: Organisation, actor) -> Organisation:
+    """Merge ``duplicate`` — the same organisation entered twice — into ``keep``: everything
+    that refers to it (qualifications, platforms, bases, patents, talents, teams, branches)
+    moves to ``keep``, a fact both already hold is kept once, the duplicate's name joins the
+    former names, and the duplicate is deleted. Each move and the deletion are in the audit
+    log under ``actor``."""
+    _authorise(actor)
+    if keep.pk == duplicate.pk:
+        raise ValidationError({"duplicate": _("An organisation cannot be merged into itself.")})
+    keep = Organisation.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Organisation.objects.select_for_update().get(pk=duplicate.pk)
+    with set_actor(actor):
+        for relation in Organisation._meta.related_objects:
+            if not (relation.one_to_many or relation.one_to_one):
+                continue  # a many-to-many goes through its own model (PatentOwner), moved here
+            model, link = relation.related_model, relation.field.name
+            for record in model.objects.filter(**{link: duplicate}):
+                setattr(record, link, keep)
+                try:
+                    with transaction.atomic():
+                        record.save()
+                except IntegrityError:
+                    record.delete()  # ``keep`` holds the same fact already
+        names = [n for n in keep.former_names.splitlines() if n.strip()]
+        for name in [duplicate.name, *duplicate.former_names.splitlines()]:
+            if name.strip() and name != keep.name and name not in names:
+                names.append(name.strip())
+        keep.former_names = "\n".join(names)
+        keep.full_clean()
+        keep.save()
+        duplicate.delete()
+    return keep
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innoplan.imports.views import ImportPages
 from innoplan.registry import views
-from innoplan.registry.registers import REGISTERS
+from innoplan.registry.registers import REGISTERS, register_by_slug
 
 app_name = "registry"
 
@@ -60,4 +60,11 @@ for register in REGISTERS:
                 name=f"{register.route}_retire",
             )
         )
-urlpatterns.append(path("imports/", include(IMPORT_PAGES.urlpatterns())))
+urlpatterns += [
+    path(
+        "organisations/<int:pk>/merge/",
+        views.OrganisationMergeView.as_view(register=register_by_slug("organisations")),
+        name="organisation_merge",
+    ),
+    path("imports/", include(IMPORT_PAGES.urlpatterns())),
+]

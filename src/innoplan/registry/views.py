@@ -26,7 +26,7 @@ from innoplan.core.audit import audit_rows
 from innoplan.core.forms import add_service_error
 from innoplan.registry import models as registry
 from innoplan.registry import registers, selectors, services, tables
-from innoplan.registry.forms import RetireForm, record_form
+from innoplan.registry.forms import MergeForm, RetireForm, record_form
 from innoplan.registry.registers import REGISTERS, Register
 
 PER_PAGE = 50
@@ -170,6 +170,9 @@ class RegisterDetailView(RegisterView):
                 "audit": audit_rows(selectors.audit_entries(obj)),
                 "can_manage": request.user.has_perm("registry.manage_registry"),
                 "edit_url": reverse(f"registry:{self.route}_edit", args=[obj.pk]),
+                "merge_url": reverse("registry:organisation_merge", args=[obj.pk])
+                if self.model is registry.Organisation
+                else None,
                 # A record that has counted can be ended before its time.
                 "retire_url": reverse(f"registry:{self.route}_retire", args=[obj.pk])
                 if self.register.dated and obj.valid_from is not None
@@ -352,6 +355,42 @@ class RegisterQualityView(RegisterView):
                 if self.register.dated
                 else "",
             },
+        )
+
+
+class OrganisationMergeView(RegisterEditView):
+    """Merge an organisation entered twice into this one."""
+
+    def get(self, request, pk):
+        return self.render_merge(request, self.get_object(request, pk), MergeForm())
+
+    def post(self, request, pk):
+        record = self.get_object(request, pk)
+        form = MergeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.organisation_merge(
+                    keep=record, duplicate=form.cleaned_data["duplicate"], actor=request.user
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(request, _("Merged. The duplicate's records are now this one's."))
+                return redirect(self.detail_url(record))
+        return self.render_merge(request, record, form, status=400)
+
+    def render_merge(self, request, record, form, status=200):
+        return render(
+            request,
+            "registry/record_merge.html",
+            {
+                "object": record,
+                "title": _title(self.model),
+                "list_url": reverse(f"registry:{self.route}_list"),
+                "cancel_url": self.detail_url(record),
+                "form": form,
+            },
+            status=status,
         )
 
 

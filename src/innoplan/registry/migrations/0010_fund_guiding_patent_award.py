@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0009_retirement_reason'),
+        ("registry", "0009_retirement_reason"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fund',
-            name='guiding_fund_participates',
-            field=models.BooleanField(default=True, help_text='Only sub-funds the government industry guiding fund takes part in count.', verbose_name='the government guiding fund takes part'),
+            model_name="fund",
+            name="guiding_fund_participates",
+            field=models.BooleanField(
+                default=True,
+                help_text="Only sub-funds the government industry guiding fund takes part in count.",
+                verbose_name="the government guiding fund takes part",
+            ),
         ),
         migrations.AddField(
-            model_name='patent',
-            name='award_name',
-            field=models.CharField(blank=True, help_text='The award it won, as 第二十五届中国专利金奖.', max_length=200, verbose_name='award'),
+            model_name="patent",
+            name="award_name",
+            field=models.CharField(
+                blank=True,
+                help_text="The award it won, as 第二十五届中国专利金奖.",
+                max_length=200,
+                verbose_name="award",
+            ),
         ),
     ]
