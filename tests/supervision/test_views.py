@@ -262,6 +262,50 @@ def test_the_plan_owners_list_holds_acceptances_and_unanswered_notices(client, n
     assert b'data-testid="pending-row"' in response.content
 
 
+def test_days_are_said_as_days_late_or_days_left(client, notices, reporter_a, plan_owner):
+    """Not "逾期天数（负数为剩余天数） -5": a milestone due in five days has 剩余 5 天, one
+    twenty days past its date 逾期 20 天."""
+    client.force_login(reporter_a)
+    html = client.get(url("my_list", as_of=DAY)).content.decode()
+    soon = re.search(r'data-testid="due-soon-row".*?</tr>', html, re.S).group(0)
+    late = re.search(r'data-testid="overdue-row".*?</tr>', html, re.S).group(0)
+    assert "剩余 5 天" in soon and "-5" not in soon
+    assert "逾期 20 天" in late
+    assert "负数" not in html
+
+    client.force_login(plan_owner)
+    page = client.get(url("milestone_list", as_of=DAY)).content.decode()
+    rows = {
+        title: row
+        for row in re.findall(r'<tr [^>]*data-testid="milestone-row".*?</tr>', page, re.S)
+        for title in [re.search(r">([^<]+)</a>", row).group(1)]
+    }
+    assert "剩余 5 天" in rows[notices.in_progress.title]
+    assert "逾期 20 天" in rows[notices.overdue.title]
+    assert "逾期 12 天" in rows[notices.done_late.title]
+    # The reminder was raised five days before the due date.
+    notice_page = client.get(url("notice_list", level="reminder")).content.decode()
+    assert "剩余 5 天" in notice_page and ">-5<" not in notice_page
+
+
+def test_a_leader_has_no_to_do_list_of_work_only_others_can_do(
+    client, notices, leader, plan_owner, reporter_a
+):
+    """A leader neither accepts completions nor answers notices: no 待办 tab, and the old
+    address leads to the battle map."""
+    client.force_login(leader)
+    page = client.get(url("battle_map", as_of=DAY))
+    assert b'data-testid="my-list-link"' not in page.content
+    assert "待办" not in page.content.decode()
+    response = client.get(url("my_list", as_of=DAY))
+    assert response.status_code == 302
+    assert response["Location"] == url("battle_map", as_of=DAY)
+    for user in (plan_owner, reporter_a):
+        client.force_login(user)
+        assert b'data-testid="my-list-link"' in client.get(url("battle_map")).content
+        assert client.get(url("my_list")).status_code == 200
+
+
 # --- the milestone list -------------------------------------------------------------------------
 
 
@@ -580,6 +624,15 @@ def test_the_plan_owner_adds_a_project_and_sets_the_ladder(client, scene, plan_o
     assert stale.status_code == 400
     policy.refresh_from_db()
     assert policy.remind_days_before == 14
+
+
+def test_the_project_list_names_its_column_project_name(client, scene, plan_owner):
+    client.force_login(plan_owner)
+    html = client.get(url("project_list")).content.decode()
+    assert ">项目名称</th>" in html
+    assert "姓名" not in html
+    form = client.get(url("project_create")).content.decode()
+    assert "项目名称" in form and "姓名" not in form
 
 
 def test_reporters_see_projects_but_do_not_plan(client, scene, reporter_b, reporter_a):

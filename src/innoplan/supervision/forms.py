@@ -67,7 +67,7 @@ class MilestoneEditForm(VersionedForm, MilestoneForm):
 
 class ProjectForm(BootstrapForm):
     task = forms.ModelChoiceField(label=_("Key task"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Project name"), max_length=200)
     lead_department = forms.ModelChoiceField(label=_("Lead department"), queryset=None)
     stage = forms.ChoiceField(
         label=_("Stage"), choices=ProjectStage.choices, initial=ProjectStage.PREPARING

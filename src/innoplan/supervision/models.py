@@ -4,6 +4,7 @@ departments post on them, and the notices (督办) the daily job raises when dat
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.core.models import TimeStampedModel
@@ -228,6 +229,17 @@ class Evidence(TimeStampedModel):
         return self.name
 
 
+def days_text(days_late: int) -> str:
+    """Days late said as people say them: 逾期 5 天, 今天到期, 剩余 5 天 — never a negative
+    number of days late."""
+    if days_late > 0:
+        return ngettext("%(n)s day late", "%(n)s days late", days_late) % {"n": days_late}
+    if days_late == 0:
+        return gettext("Due today")
+    left = -days_late
+    return ngettext("%(n)s day left", "%(n)s days left", left) % {"n": left}
+
+
 class Notice(TimeStampedModel):
     """督办通知 — a notice the daily job raised on a milestone: a reminder before its due date,
     a supervision notice when it becomes overdue, a public notice when it stays overdue. A
@@ -292,6 +304,11 @@ class Notice(TimeStampedModel):
                 milestone_done=self.milestone.stage == Stage.DONE,
             )
         )
+
+    @property
+    def days_text(self) -> str:
+        """Days late on the day it was raised, as 逾期 N 天 (剩余 N 天 for a reminder)."""
+        return days_text(self.days_late)
 
     @property
     def awaits_answer(self) -> bool:

@@ -34,6 +34,9 @@ def notice_is_for_department(user, notice):
 # milestones it leads or co-operates on, and posts progress on, and answers notices of, the
 # ones it leads.
 rules.add_perm("supervision.view_supervision", is_plan_owner | is_leader | is_reporter)
+# The to-do list (待办/清单) holds work to do: the plan owner's acceptances, a department's
+# milestones and notices. A leader does neither, so has none.
+rules.add_perm("supervision.view_to_do", is_plan_owner | is_reporter)
 rules.add_perm("supervision.manage_milestones", is_plan_owner)
 rules.add_perm(
     "supervision.view_milestone",

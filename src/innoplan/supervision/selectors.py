@@ -24,6 +24,7 @@ from innoplan.supervision.models import (
     ProgressUpdate,
     Project,
     SupervisionPolicy,
+    days_text,
 )
 
 
@@ -106,15 +107,24 @@ def milestones_of(plan: Plan) -> QuerySet[Milestone]:
 
 @dataclass(frozen=True)
 class MilestoneRow:
-    """A milestone as of a day: its state, and days late (negative: days left)."""
+    """A milestone as of a day: its state, and days late (negative: days left), counted to
+    the day it was completed or its completion reported (``finished``) or else to the day."""
 
     milestone: Milestone
     state: str
     days_late: int
+    finished: bool = False
 
     @property
     def state_label(self) -> str:
         return State(self.state).label
+
+    @property
+    def days_text(self) -> str:
+        """逾期 N 天 or 剩余 N 天 (今天到期 on the day); for work finished on time, nothing."""
+        if self.finished and self.days_late <= 0:
+            return ""
+        return days_text(self.days_late)
 
     @property
     def is_late(self) -> bool:
@@ -135,13 +145,15 @@ def row_for(milestone: Milestone, *, as_of: date) -> MilestoneRow:
         completed_on=completed,
         submitted_on=submitted,
     )
+    finished = True
     if completed is not None and completed <= as_of:
         late = timeline.days_late(milestone.due_on, completed)
     elif submitted is not None and submitted <= as_of:
         late = timeline.days_late(milestone.due_on, submitted)
     else:
+        finished = False
         late = timeline.days_late(milestone.due_on, as_of)
-    return MilestoneRow(milestone=milestone, state=state, days_late=late)
+    return MilestoneRow(milestone=milestone, state=state, days_late=late, finished=finished)
 
 
 def milestone_rows(

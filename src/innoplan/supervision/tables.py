@@ -10,7 +10,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from innoplan.supervision import selectors
-from innoplan.supervision.choices import State
 from innoplan.supervision.models import Milestone, Notice
 
 DATE = "Y-m-d"
@@ -37,7 +36,7 @@ class MilestoneTable(SupervisionTable):
     )
     due_on = tables.DateColumn(DATE)
     state = tables.Column(verbose_name=_("State"), empty_values=(), orderable=False)
-    days_late = tables.Column(verbose_name=_("Days late"), empty_values=(), orderable=False)
+    days_late = tables.Column(verbose_name=_("Days late or left"), empty_values=(), orderable=False)
     percent = tables.Column()
     promised_on = tables.DateColumn(DATE)
 
@@ -83,8 +82,7 @@ class MilestoneTable(SupervisionTable):
         )
 
     def render_days_late(self, record):
-        row = self.row(record)
-        return row.days_late if row.state in (State.OVERDUE, State.DONE_LATE) else "—"
+        return self.row(record).days_text or "—"
 
 
 class NoticeTable(SupervisionTable):
@@ -95,7 +93,7 @@ class NoticeTable(SupervisionTable):
     department = tables.Column()
     raised_on = tables.DateColumn(DATE)
     due_on = tables.DateColumn(DATE)
-    days_late = tables.Column()
+    days_late = tables.Column(verbose_name=_("Days late or left when raised"))
     answer = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
     answer_new_date = tables.DateColumn(DATE)
 
@@ -112,6 +110,9 @@ class NoticeTable(SupervisionTable):
             "answer_new_date",
         )
         row_attrs = {"data-testid": "notice-row"}
+
+    def render_days_late(self, record):
+        return record.days_text
 
     def render_answer(self, record):
         # The status badge every notice page shows (待答复, 已答复, 已办结 …).

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -262,8 +264,14 @@ def scoreboard(request):
 
 @requires("supervision.view_supervision")
 def my_list(request):
-    """清单: for a department's reporter what is theirs on ``as_of``; for the plan owner (and,
-    read-only, a leader) the completions waiting for acceptance and the unanswered notices."""
+    """清单: for a department's reporter what is theirs on ``as_of``; for the plan owner the
+    completions waiting for acceptance and the notices waiting for an answer. A leader does
+    neither, and is shown the battle map instead."""
+    if not request.user.has_perm("supervision.view_to_do"):
+        target = reverse("supervision:battle_map")
+        if "as_of" in request.GET:
+            target += "?" + urlencode({"as_of": request.GET["as_of"]})
+        return redirect(target)
     as_of, as_of_error = as_of_from(request)
     plan = _plan_or_404()
     context = {"plan": plan, "as_of": as_of, "as_of_error": as_of_error}
