@@ -11,18 +11,27 @@ worker takes a second signal as "stop the running task now".
 
 Where web and worker hosts are separate, run ``innoplan serve --no-worker`` on the web hosts
 and ``innoplan db_worker`` on the worker hosts.
+
+Before it starts the server it collects the static files (``collectstatic``) when they are
+missing or older than their sources: without the manifest WhiteNoise builds, every page that
+names a stylesheet would answer 500.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -60,6 +69,28 @@ def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def static_files_stale() -> str | None:
+    """Why the collected static files must be collected (again), or None when they are up to
+    date: no manifest yet, or a source file the manifest does not hold or that changed after
+    it was written. It only lists and stats the sources, as ``collectstatic`` finds them."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        written = manifest.stat().st_mtime
+        collected = json.loads(manifest.read_text(encoding="utf-8")).get("paths", {})
+    except (OSError, ValueError):
+        return "not collected yet"
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    for finder in finders.get_finders():
+        for path, storage in finder.list(ignore):
+            name = getattr(storage, "prefix", None)
+            name = f"{name}/{path}" if name else path
+            if name.replace(os.sep, "/") not in collected:
+                return f"{name} is new"
+            if storage.get_modified_time(path).timestamp() > written:
+                return f"{name} changed"
+    return None
+
+
 def worker_argv() -> list[str]:
     # The same project settings: DJANGO_SETTINGS_MODULE is in the environment it inherits.
     return [sys.executable, "-m", "innoplan.cli", "db_worker", "--no-reload", "--verbosity", "1"]
@@ -75,12 +106,18 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("INNOPLAN_WORKERS", 3))
         )
         parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="do not collect the static files, even when they are missing or stale "
+            "(they were collected when the release was built)",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="serve the web only; background tasks are run by `innoplan db_worker` elsewhere",
         )
 
-    def handle(self, *args, host, port, workers, no_worker, **options):
+    def handle(self, *args, host, port, workers, no_worker, no_collectstatic, **options):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innoplan.settings")
         children: dict[str, subprocess.Popen] = {}
         stopping = False
@@ -96,6 +133,8 @@ class Command(BaseCommand):
                 if child.poll() is None:
                     child.send_signal(forwarded)
 
+        if not no_collectstatic:
+            self._collect_static()
         previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
         try:
             sys.stdout.flush()
@@ -131,6 +170,22 @@ class Command(BaseCommand):
                     child.wait()
         if status:
             sys.exit(status if status > 0 else 128 - status)  # -N: ended by signal N
+
+    def _collect_static(self) -> None:
+        """Collect the static files when they are missing or stale; collectstatic copies only
+        what changed, so running it again costs little."""
+        reason = static_files_stale()
+        if reason is None:
+            return
+        self.stdout.write(f"collecting static files into {settings.STATIC_ROOT} ({reason})")
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except OSError as error:
+            raise CommandError(
+                f"cannot collect the static files into {settings.STATIC_ROOT}: {error}; "
+                "run `innoplan collectstatic --noinput` as a user who may write there"
+            ) from error
+        self.stdout.write("static files collected")
 
     def _start(self, argv: list[str]) -> subprocess.Popen:
         sys.stdout.flush()
