@@ -380,6 +380,48 @@ class TestReporting:
         assert client.get(reverse("plans:report_attachment", args=[value.pk])).status_code == 404
 
 
+class TestMeasuredIndicators:
+    """An indicator counted from the registry (a metric bound to it) takes no reported figure:
+    nothing offers 填报 on it, and its report page says why."""
+
+    @pytest.fixture
+    def measured_of_a(self, indicator_of_a):
+        indicator_of_a.metric_key = "high_tech_enterprises"
+        indicator_of_a.save()
+        return indicator_of_a
+
+    def test_my_reports_offers_no_report_on_a_measured_indicator(
+        self, client, reporter_a, measured_of_a
+    ):
+        client.force_login(reporter_a)
+        html = client.get(reverse("plans:my_reports")).content.decode()
+        assert 'data-testid="my-indicator"' in html
+        assert report_url(measured_of_a) not in html
+        assert 'data-testid="measured-note"' in html
+        assert "资源库自动统计，无需填报" in html
+        detail = client.get(detail_url(measured_of_a)).content.decode()
+        assert report_url(measured_of_a) not in detail
+
+    def test_its_report_page_says_it_is_counted_from_the_registry(
+        self, client, reporter_a, measured_of_a, media
+    ):
+        client.force_login(reporter_a)
+        page = client.get(report_url(measured_of_a))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert 'data-testid="report-form"' not in html
+        assert 'data-testid="measured-message"' in html
+        assert "“高新技术企业”由资源库自动统计，无需填报。" in html
+        assert reverse("plans:indicator_records", args=[measured_of_a.pk]) in html
+
+        pdf = SimpleUploadedFile("名单.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        posted = report(client, measured_of_a, attachment=pdf)
+        assert posted.status_code == 400
+        assert "“高新技术企业”由资源库自动统计，无需填报。" in posted.content.decode()
+        assert not ReportedValue.objects.exists()
+        assert not [path for path in media.rglob("*") if path.is_file()]
+
+
 class TestBadFigures:
     """Each is refused with a message on the form, status 400, and nothing stored."""
 

@@ -179,6 +179,15 @@ def _last_month(today: date) -> str:
 def report_create(request, pk: int):
     indicator = _visible_indicator(request, pk)
     authorise(request.user, "plans.report_value", indicator)
+    if indicator.measured:
+        # Counted from the registry: nothing to report, and the page says so (a form sent
+        # all the same, from a page opened before the metric was bound, gets the same answer).
+        return render(
+            request,
+            "plans/report_measured.html",
+            {"indicator": indicator},
+            status=400 if request.method == "POST" else 200,
+        )
     if request.method == "POST":
         form = ReportedValueForm(request.POST, request.FILES, indicator=indicator)
         if form.is_valid():
