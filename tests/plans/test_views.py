@@ -422,6 +422,120 @@ class TestMeasuredIndicators:
         assert not [path for path in media.rglob("*") if path.is_file()]
 
 
+class TestAttachmentKept:
+    """A figure refused for any reason keeps the file chosen with it: the form shown again
+    says 已上传：名单.pdf, and sending it again (corrected) stores that file."""
+
+    PDF = b"%PDF-1.4 the list"
+
+    def pdf(self, name="名单.pdf", content=PDF):
+        return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+    def kept_token(self, response) -> str:
+        import re
+
+        match = re.search(
+            r'<input type="hidden" name="kept_attachment" value="([^"]+)"',
+            response.content.decode(),
+        )
+        assert match, "no kept attachment on the form"
+        return match[1]
+
+    def test_a_refused_figure_keeps_its_attachment_for_the_form_shown_again(
+        self, client, reporter_a, indicator_of_a, media
+    ):
+        client.force_login(reporter_a)
+        refused = report(client, indicator_of_a, value="-3", attachment=self.pdf())
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        assert "已上传：名单.pdf" in html
+        assert 'data-testid="kept-attachment"' in html
+        token = self.kept_token(refused)
+
+        sent = report(client, indicator_of_a, value="1213", kept_attachment=token)
+        assert sent.status_code == 302
+        value = ReportedValue.objects.get()
+        assert value.attachment.name.endswith("名单.pdf")
+        with value.attachment.open("rb") as stored:
+            assert stored.read() == self.PDF
+        # The kept copy is gone once the figure holds the file.
+        assert [p.name for p in media.rglob("*") if p.is_file()] == ["名单.pdf"]
+
+    def test_a_figure_refused_by_the_service_keeps_its_attachment_too(
+        self, client, reporter_a, indicator_of_a, media
+    ):
+        client.force_login(reporter_a)
+        assert report(client, indicator_of_a).status_code == 302
+        refused = report(client, indicator_of_a, value="1300", attachment=self.pdf())
+        assert refused.status_code == 400
+        assert "已有填报数据" in refused.content.decode()
+        assert "已上传：名单.pdf" in refused.content.decode()
+
+    def test_a_kept_attachment_is_replaced_by_a_file_chosen_again(
+        self, client, reporter_a, indicator_of_a, media
+    ):
+        client.force_login(reporter_a)
+        token = self.kept_token(report(client, indicator_of_a, value="-3", attachment=self.pdf()))
+        other = self.pdf("新名单.pdf", b"%PDF-1.4 the new list")
+        sent = report(client, indicator_of_a, value="1213", kept_attachment=token, attachment=other)
+        assert sent.status_code == 302
+        value = ReportedValue.objects.get()
+        assert value.attachment.name.endswith("新名单.pdf")
+        assert [p.name for p in media.rglob("*") if p.is_file()] == ["新名单.pdf"]
+
+    def test_a_kept_attachment_can_be_removed(self, client, reporter_a, indicator_of_a, media):
+        client.force_login(reporter_a)
+        token = self.kept_token(report(client, indicator_of_a, value="-3", attachment=self.pdf()))
+        sent = report(
+            client,
+            indicator_of_a,
+            value="1213",
+            kept_attachment=token,
+            remove_kept_attachment="on",
+        )
+        assert sent.status_code == 302
+        assert not ReportedValue.objects.get().attachment
+        assert not [p for p in media.rglob("*") if p.is_file()]
+
+    def test_a_refused_attachment_is_not_kept_and_the_form_says_why(
+        self, client, reporter_a, indicator_of_a, media
+    ):
+        client.force_login(reporter_a)
+        fake = self.pdf("假.pdf", b"MZ not a pdf")
+        refused = report(client, indicator_of_a, value="-3", attachment=fake)
+        html = refused.content.decode()
+        assert refused.status_code == 400
+        assert "假.pdf" in " ".join(refused.context["form"].errors["attachment"])
+        assert 'name="kept_attachment" value="' not in html
+        assert not [p for p in media.rglob("*") if p.is_file()]
+
+    def test_a_token_that_does_not_hold_says_to_choose_the_file_again(
+        self, client, reporter_a, reporter_b, indicator_of_a, media
+    ):
+        client.force_login(reporter_a)
+        token = self.kept_token(report(client, indicator_of_a, value="-3", attachment=self.pdf()))
+        for forged in (token[:-2] + "xx", "nonsense"):
+            refused = report(client, indicator_of_a, value="1213", kept_attachment=forged)
+            assert refused.status_code == 400
+            assert "请重新选择" in " ".join(refused.context["form"].errors["attachment"])
+        assert not ReportedValue.objects.exists()
+
+    def test_another_person_cannot_use_the_token(
+        self, client, reporter_a, indicator_of_a, departments, media
+    ):
+        from innoplan.accounts.choices import Role
+        from tests.conftest import _user
+
+        client.force_login(reporter_a)
+        token = self.kept_token(report(client, indicator_of_a, value="-3", attachment=self.pdf()))
+        colleague = _user("reporter_a2", Role.REPORTER, departments[0])
+        client.force_login(colleague)
+        refused = report(client, indicator_of_a, value="1213", kept_attachment=token)
+        assert refused.status_code == 400
+        assert "请重新选择" in " ".join(refused.context["form"].errors["attachment"])
+        assert not ReportedValue.objects.exists()
+
+
 class TestBadFigures:
     """Each is refused with a message on the form, status 400, and nothing stored."""
 

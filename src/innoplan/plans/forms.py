@@ -11,14 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 from innoplan.accounts.models import Department
 from innoplan.core.forms import BootstrapForm, VersionedForm
-from innoplan.core.uploads import ATTACHMENT_EXTENSIONS
+from innoplan.core.uploads import (
+    ATTACHMENT_EXTENSIONS,
+    KeptUpload,
+    check_attachment,
+    discard_kept_upload,
+    keep_upload,
+    kept_upload,
+)
 from innoplan.plans.choices import PeriodKind
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 class ReportedValueForm(BootstrapForm):
-    """A figure for one month or quarter, typed in the unit the plan uses (亿元, 家)."""
+    """A figure for one month or quarter, typed in the unit the plan uses (亿元, 家).
+
+    A refused form keeps the file chosen with it (``keep_attachment``): the form shown again
+    names it (已上传：名单.pdf) and carries it back as a signed token, so that the corrected
+    figure goes in with it; choosing another file replaces it, a tick removes it."""
 
     period_kind = forms.ChoiceField(
         label=_("Period type"), choices=PeriodKind.choices, initial=PeriodKind.MONTH
@@ -41,13 +52,17 @@ class ReportedValueForm(BootstrapForm):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ATTACHMENT_EXTENSIONS))}),
         help_text=_("Optional: the source document (PDF, Word, Excel or an image)."),
     )
+    kept_attachment = forms.CharField(required=False, widget=forms.HiddenInput)
+    remove_kept_attachment = forms.BooleanField(label=_("Remove this file"), required=False)
 
     # Where the service's errors go on this form.
     SERVICE_FIELDS = {"period_start": "period", "period_end": "period"}
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, indicator, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.user = user
+        self.kept: KeptUpload | None = None
         self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.display_unit}
         if indicator.annual:
             self.fields["value"].help_text = _(
@@ -69,7 +84,50 @@ class ReportedValueForm(BootstrapForm):
             if kind == PeriodKind.QUARTER:
                 month = month.replace(month=(month.month - 1) // 3 * 3 + 1)
             cleaned["period_start"] = month
+        token = cleaned.get("kept_attachment")
+        if token:
+            try:
+                self.kept = kept_upload(token, owner=self.user)
+            except ValidationError as error:
+                if not cleaned.get("attachment") and not cleaned.get("remove_kept_attachment"):
+                    self.add_error("attachment", error)
         return cleaned
+
+    def attachment_to_store(self):
+        """The file the figure goes in with: one chosen now, else the kept one (open; the
+        caller closes it), unless it was removed."""
+        if self.cleaned_data.get("attachment"):
+            return self.cleaned_data["attachment"]
+        if self.kept is not None and not self.cleaned_data.get("remove_kept_attachment"):
+            return self.kept.open()
+        return None
+
+    def discard_kept(self) -> None:
+        """The figure is stored (with its file, if any): the kept copy is no longer needed."""
+        if self.kept is not None:
+            discard_kept_upload(self.kept)
+            self.kept = None
+
+    def keep_attachment(self) -> KeptUpload | None:
+        """The form was refused: keep the file chosen now, if it passes the attachment check
+        (else the form says why), in place of one kept before; or go on keeping the one kept
+        before unless it was removed. The file the form shown again names, or None."""
+        upload = self.files.get("attachment")
+        if upload and "attachment" not in self.errors:
+            try:
+                check_attachment(upload)
+            except ValidationError as error:
+                self.add_error(None, error)  # on the attachment: which file, and why
+            else:
+                if self.kept is not None:
+                    discard_kept_upload(self.kept)
+                self.kept = keep_upload(upload, owner=self.user)
+        elif self.kept is not None and self.data.get("remove_kept_attachment"):
+            discard_kept_upload(self.kept)
+            self.kept = None
+        if self.kept is not None:
+            self.fields["attachment"].label = _("Replace with another file")
+        return self.kept
 
 
 class IndicatorForm(VersionedForm, BootstrapForm):

@@ -188,10 +188,14 @@ def report_create(request, pk: int):
             {"indicator": indicator},
             status=400 if request.method == "POST" else 200,
         )
+    kept = None
     if request.method == "POST":
-        form = ReportedValueForm(request.POST, request.FILES, indicator=indicator)
+        form = ReportedValueForm(
+            request.POST, request.FILES, indicator=indicator, user=request.user
+        )
         if form.is_valid():
             data = form.cleaned_data
+            chosen, attachment = data["attachment"], form.attachment_to_store()
             try:
                 services.reported_value_submit(
                     indicator=indicator,
@@ -199,22 +203,33 @@ def report_create(request, pk: int):
                     period_start=data["period_start"],
                     value=from_display(data["value"], indicator.unit, indicator.display_unit),
                     note=data["note"],
-                    attachment=data["attachment"],
+                    attachment=attachment,
                     actor=request.user,
                 )
             except ValidationError as error:
                 add_service_error(form, error, ReportedValueForm.SERVICE_FIELDS)
             else:
+                form.discard_kept()
                 messages.success(request, _("Submitted, awaiting review."))
                 return redirect("plans:my_reports")
+            finally:
+                if attachment is not None and attachment is not chosen:
+                    attachment.close()  # the kept file, opened for the service
+        # Refused: the file chosen with the figure waits for the form shown again.
+        kept = form.keep_attachment()
         status = 400
     else:
         form = ReportedValueForm(
-            indicator=indicator, initial={"period": _last_month(timezone.localdate())}
+            indicator=indicator,
+            user=request.user,
+            initial={"period": _last_month(timezone.localdate())},
         )
         status = 200
     return render(
-        request, "plans/report_form.html", {"indicator": indicator, "form": form}, status=status
+        request,
+        "plans/report_form.html",
+        {"indicator": indicator, "form": form, "kept": kept},
+        status=status,
     )
 
 
