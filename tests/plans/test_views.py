@@ -450,6 +450,7 @@ class TestAttachmentKept:
         html = refused.content.decode()
         assert "已上传：名单.pdf" in html
         assert 'data-testid="kept-attachment"' in html
+        assert '<label class="form-label fw-semibold" for="id_attachment">更换为其他文件' in html
         token = self.kept_token(refused)
 
         sent = report(client, indicator_of_a, value="1213", kept_attachment=token)

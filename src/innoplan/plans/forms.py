@@ -126,7 +126,10 @@ class ReportedValueForm(BootstrapForm):
             discard_kept_upload(self.kept)
             self.kept = None
         if self.kept is not None:
-            self.fields["attachment"].label = _("Replace with another file")
+            # The bound field read its label when the form was cleaned: it is set there too.
+            self.fields["attachment"].label = self["attachment"].label = _(
+                "Replace with another file"
+            )
         return self.kept
 
 
