@@ -3,6 +3,7 @@ administrator included gets 403), filters, detail, and an export that is itself 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -124,3 +125,44 @@ def test_a_batch_record_lists_the_records_it_covers(auditor):
     page = auditor.get(reverse("audit:event_detail", args=[batch.pk])).content.decode()
     assert 'data-testid="batch-entries"' in page
     assert all(f"#{e.pk}" in page and e.object_repr in page for e in entries)
+
+
+def test_the_pages_say_objects_fields_and_filters_in_chinese(auditor, plan_owner):
+    """An audit administrator reads 机构 and 名称, not registry.organisation and name_initials,
+    and the filters are Chinese down to their empty choice."""
+    from auditlog.context import set_actor
+
+    from tests.registry.builders import make_organisation
+
+    with set_actor(plan_owner):
+        organisation = make_organisation("北京甲科技有限公司")
+        organisation.name = "北京乙科技有限公司"
+        organisation.save()
+    technical = ["registry.organisation", "accounts.user", "accounts.department", "---------"]
+
+    def shown(html: str) -> str:
+        return re.sub(r'(value|title)="[^"]*"', "", html)  # what a reader sees
+
+    listing = auditor.get(LIST).content.decode()
+    for name in technical:
+        assert name not in shown(listing), name
+    assert "北京乙科技有限公司 <span" in listing and ">机构 #" in listing
+    assert '<option value="registry.organisation">机构</option>' in listing
+
+    changes = AuditEvent.objects.filter(object_type="registry.organisation")
+    by_type = auditor.get(LIST, {"object_type": "registry.organisation"})
+    assert [r.pk for r in by_type.context["page_obj"]] == sorted(
+        changes.values_list("pk", flat=True), reverse=True
+    )
+
+    update = changes.get(event=Event.DATA_UPDATE)
+    detail = auditor.get(reverse("audit:event_detail", args=[update.pk])).content.decode()
+    for name in [*technical, "data.update", "<td>name</td>", "<td>name_initials</td>"]:
+        assert name not in shown(detail), name
+    assert "<td>名称</td>" in detail and ">机构 #" in detail
+
+    sheet = load_workbook(BytesIO(auditor.get(LIST, {"format": "xlsx"}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("对象类型")
+    assert "registry.organisation" not in {row[column] for row in rows[1:]}
+    assert "机构" in {row[column] for row in rows[1:]}

@@ -4,12 +4,29 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .events import Event, Outcome
 from .models import AuditEvent
+
+
+def object_type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The kinds of object a record can be about, by the name the model gives them, grouped
+    under their app's name: innoplan's own models (the trail records nothing else)."""
+    groups = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("innoplan."):
+            continue
+        models = sorted(
+            ((m._meta.label_lower, str(m._meta.verbose_name)) for m in config.get_models()),
+            key=lambda choice: choice[0],
+        )
+        if models:
+            groups.append((str(config.verbose_name), models))
+    return groups
 
 
 def _start_of(day):
@@ -26,8 +43,15 @@ class AuditEventFilterSet(django_filters.FilterSet):
     user = django_filters.CharFilter(
         label=_("User"), field_name="actor_name", lookup_expr="icontains"
     )
-    event = django_filters.ChoiceFilter(label=_("Event"), choices=Event.choices)
-    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    event = django_filters.ChoiceFilter(
+        label=_("Event"), choices=Event.choices, empty_label=_("All")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=Outcome.choices, empty_label=_("All")
+    )
+    object_type = django_filters.ChoiceFilter(
+        label=_("Object type"), choices=object_type_choices, empty_label=_("All")
+    )
     object = django_filters.CharFilter(label=_("Object"), method="filter_object")
 
     class Meta:

@@ -1,5 +1,6 @@
 """The audit trail: append-only records, each chained to the one before by a keyed hash."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,17 @@ class AuditEventQuerySet(models.QuerySet):
     def _purge(self) -> int:
         """Removes the rows without signals; only ``services.purge`` calls this."""
         return self._raw_delete(self.db)
+
+
+def object_type_name(label: str) -> str:
+    """The name of the kind of object an ``object_type`` stands for, as its model calls it
+    ("registry.organisation" -> 机构); the stored label itself for a model that is gone."""
+    if not label:
+        return ""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
 
 
 class AuditEvent(models.Model):
@@ -88,6 +100,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("Audit records cannot be deleted; only the purge removes them."))
+
+    @property
+    def object_type_name(self) -> str:
+        return object_type_name(self.object_type)
 
 
 class ChainHead(models.Model):

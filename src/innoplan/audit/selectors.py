@@ -14,19 +14,24 @@ def audit_events(user) -> QuerySet[AuditEvent]:
 
 
 def log_entry_changes(record: AuditEvent) -> list[tuple[str, str, str]]:
-    """The before and after of the change-log entry a data-change record mirrors."""
+    """The before and after of the change-log entry a data-change record mirrors, as a reader
+    says them: each field by its name (名称, not ``name``), a choice by its label, a related
+    record by its name (``core.audit``, as the registers' change history shows them)."""
     from auditlog.models import LogEntry
+
+    from innoplan.core.audit import audit_rows
 
     if not record.log_entry_id or "entries" in (record.detail or {}):
         return []
-    entry = LogEntry.objects.filter(pk=record.log_entry_id).only("changes").first()
-    if entry is None or not isinstance(entry.changes, dict):
+    entry = (
+        LogEntry.objects.filter(pk=record.log_entry_id)
+        .select_related("content_type", "actor")
+        .first()
+    )
+    if entry is None or not isinstance(entry.changes_dict, dict):
         return []
-    rows = []
-    for field, change in sorted(entry.changes.items()):
-        if isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((field, str(change[0]), str(change[1])))
-    return rows
+    (row,) = audit_rows([entry])
+    return [(change.field, change.old, change.new) for change in row.changes]
 
 
 BATCH_SHOWN = 1000

@@ -28,7 +28,7 @@ def _export_row(record: AuditEvent) -> list:
         record.ip,
         record.get_event_display(),
         record.get_outcome_display(),
-        record.object_type,
+        record.object_type_name,
         record.object_id,
         record.object_repr,
         json.dumps(record.detail, ensure_ascii=False, sort_keys=True),
