@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
@@ -358,80 +359,80 @@ class RegisterQualityView(RegisterView):
         )
 
 
-class OrganisationMergeView(RegisterEditView):
-    """Merge an organisation entered twice into this one."""
+class RecordActionView(RegisterEditView):
+    """A steward's action on one record through a form of its own (end it, merge a duplicate
+    into it): the form, then the service, then back to the record with what was done."""
+
+    form_class: type
+    heading = intro = button = done = ""
+
+    def act(self, record, data: dict, actor) -> None:
+        raise NotImplementedError
 
     def get(self, request, pk):
-        return self.render_merge(request, self.get_object(request, pk), MergeForm())
+        return self.render_action(request, self.get_object(request, pk), self.form_class())
 
     def post(self, request, pk):
         record = self.get_object(request, pk)
-        form = MergeForm(request.POST)
+        form = self.form_class(request.POST)
         if form.is_valid():
             try:
-                services.organisation_merge(
-                    keep=record, duplicate=form.cleaned_data["duplicate"], actor=request.user
-                )
+                self.act(record, form.cleaned_data, request.user)
             except ValidationError as error:
                 add_service_error(form, error, {})
             else:
-                messages.success(request, _("Merged. The duplicate's records are now this one's."))
+                messages.success(request, self.done)
                 return redirect(self.detail_url(record))
-        return self.render_merge(request, record, form, status=400)
+        return self.render_action(request, record, form, status=400)
 
-    def render_merge(self, request, record, form, status=200):
+    def render_action(self, request, record, form, status=200):
         return render(
             request,
-            "registry/record_merge.html",
+            "registry/record_action.html",
             {
                 "object": record,
                 "title": _title(self.model),
                 "list_url": reverse(f"registry:{self.route}_list"),
                 "cancel_url": self.detail_url(record),
                 "form": form,
+                "view": self,
             },
             status=status,
         )
 
 
-class RegisterRetireView(RegisterEditView):
+class RegisterRetireView(RecordActionView):
     """End a dated record before its time, with the day and the reason."""
 
-    def get(self, request, pk):
-        record = self.get_object(request, pk)
-        return self.render_retire(request, record, RetireForm())
+    form_class = RetireForm
+    name = "retire"
+    heading = gettext_lazy("End before its time")
+    intro = gettext_lazy(
+        "It counts until the day before the day you give, and no longer from that day. The "
+        "reason stays with the record and in its history."
+    )
+    button = gettext_lazy("End it")
+    done = gettext_lazy("Ended. It no longer counts from that day.")
 
-    def post(self, request, pk):
-        record = self.get_object(request, pk)
-        form = RetireForm(request.POST)
-        if form.is_valid():
-            try:
-                services.record_retire(
-                    record=record,
-                    on=form.cleaned_data["on"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                add_service_error(form, error, {})
-            else:
-                messages.success(request, _("Ended. It no longer counts from that day."))
-                return redirect(f"registry:{self.route}_detail", pk=record.pk)
-        return self.render_retire(request, record, form, status=400)
+    def act(self, record, data, actor):
+        services.record_retire(record=record, on=data["on"], reason=data["reason"], actor=actor)
 
-    def render_retire(self, request, record, form, status=200):
-        return render(
-            request,
-            "registry/record_retire.html",
-            {
-                "object": record,
-                "title": _title(self.model),
-                "list_url": reverse(f"registry:{self.route}_list"),
-                "cancel_url": self.detail_url(record),
-                "form": form,
-            },
-            status=status,
-        )
+
+class OrganisationMergeView(RecordActionView):
+    """Merge an organisation entered twice into this one."""
+
+    form_class = MergeForm
+    name = "merge"
+    heading = gettext_lazy("Merge a duplicate into it")
+    intro = gettext_lazy(
+        "For the same organisation entered twice. This record stays; the duplicate's records "
+        "move to it. Every move is in the history."
+    )
+    button = gettext_lazy("Merge")
+    done = gettext_lazy("Merged. The duplicate's records are now this one's.")
+
+    def act(self, record, data, actor):
+        services.organisation_merge(keep=record, duplicate=data["duplicate"], actor=actor)
 
 
 # Detail pages that show more than the record's fields; the others are RegisterDetailView.
