@@ -100,23 +100,26 @@ class Axis:
 
     def ticks(self) -> list[dict]:
         """The axis's lines and labels: every month over a year and a half or less, each
-        quarter up to five years, each year beyond; the year is named at the start and at
-        each January."""
+        quarter up to five years, each year beyond; the year is named, on its own row, at the
+        start and at each January. The formats are the translation's: "Sep" and "2026" in
+        English, "9月" and "2026年" in Chinese."""
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
         step = 1 if months <= 18 else 3 if months <= 60 else 12
+        year_format = pgettext("year on the battle map's axis", "Y")
+        month_format = pgettext("month on the battle map's axis", "M")
         ticks: list[dict] = []
         day = self.start
         while day <= self.end:
             if day == self.start or (day.month - 1) % step == 0:
                 named_year = not ticks or day.month == 1
-                if step == 12:
-                    label = str(day.year)
-                elif named_year:
-                    label = date_format(day, "YEAR_MONTH_FORMAT")
-                else:
-                    # A date format the translation chooses: "Sep" in English, "9月" in Chinese.
-                    label = date_format(day, pgettext("month on the battle map's axis", "M"))
-                ticks.append({"day": day, "x": self.x(day), "label": label, "year": named_year})
+                ticks.append(
+                    {
+                        "day": day,
+                        "x": self.x(day),
+                        "year": date_format(day, year_format) if named_year else "",
+                        "month": "" if step == 12 else date_format(day, month_format),
+                    }
+                )
             day = _month_after(day)
         return ticks
 
