@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     PLAN_OWNER = "plan_owner", _("Plan owner")
     REPORTER = "reporter", _("Department reporter")
     LEADER = "leader", _("District leader")
+    # 数据管理员: keeps the register groups the plan owner assigns (registry.RegisterSteward).
+    DATA_STEWARD = "steward", _("Data steward")
 
 
 # The three administrators (三员): a second factor is required of them by default.

@@ -65,8 +65,19 @@ class Requires:
     permission: str = ""
     permission_message = None
 
+    def get_permission_object(self):
+        """What the permission is asked about before dispatch: None, the page as a whole; a
+        view serving one register or kind of thing may name it (known from its URL
+        configuration, not from the request)."""
+        return None
+
     def dispatch(self, request, *args, **kwargs):
         if not self.permission:
             raise ImproperlyConfigured(f"{type(self).__name__} names no permission.")
-        authorise(request.user, self.permission, message=self.permission_message)
+        authorise(
+            request.user,
+            self.permission,
+            self.get_permission_object(),
+            message=self.permission_message,
+        )
         return super().dispatch(request, *args, **kwargs)

@@ -21,6 +21,13 @@ def is_leader(user):
 
 
 @rules.predicate
+def is_data_steward(user):
+    return bool(
+        user and user.is_authenticated and user.is_active and user.role == Role.DATA_STEWARD
+    )
+
+
+@rules.predicate
 def is_system_admin(user):
     return bool(
         user and user.is_authenticated and user.is_active and user.role == Role.SYSTEM_ADMIN

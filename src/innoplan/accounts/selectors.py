@@ -17,6 +17,8 @@ START_PAGES = {
     Role.SYSTEM_ADMIN: "admin:index",
     Role.SECURITY_ADMIN: "accounts:security_policy",
     Role.AUDIT_ADMIN: "audit:event_list",
+    # A data steward keeps registers and reads no department's figures.
+    Role.DATA_STEWARD: "registry:index",
 }
 
 
@@ -48,7 +50,8 @@ def plan_owner_department():
 
 def start_page(user) -> str:
     """Where an account starts: the 作战图, except for the three administrators, who have
-    no business data and start on their own pages, and an account without a role yet."""
+    no business data and start on their own pages, a data steward (the registry) and an
+    account without a role yet."""
     try:
         return reverse(START_PAGES.get(user.role, "dashboard:home"))
     except NoReverseMatch:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from innoplan.accounts.permissions import authorise
 from innoplan.core.spreadsheets import Table
 from innoplan.tabular.report import ImportFileError, ImportReport
 from innoplan.tabular.running import Progress
@@ -29,6 +30,19 @@ class Importer:
     # Whether a row's warning is a doubt a person must have checked before the rows are
     # imported (a credit code failing only its check character), rather than a note.
     warnings_need_checking: bool = True
+
+    @property
+    def permission_object(self):
+        """What ``permission`` is asked about (a register kept by some data stewards only);
+        None: the importer as a whole."""
+        return None
+
+    def allows(self, user) -> bool:
+        return user.has_perm(self.permission, self.permission_object)
+
+    def authorise(self, user) -> None:
+        """Pass, or refuse and record the refusal (``accounts.permissions.authorise``)."""
+        authorise(user, self.permission, self.permission_object)
 
     def template(self) -> bytes:
         """The .xlsx template: headers, an example row, drop-down lists."""

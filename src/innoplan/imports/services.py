@@ -27,7 +27,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innoplan.accounts.permissions import authorise
 from innoplan.audit.events import Event, Outcome
 from innoplan.audit.services import record_event
 from innoplan.core.spreadsheets import Table
@@ -58,7 +57,7 @@ def import_job_create(*, importer: str, upload: UploadedFile, actor) -> ImportJo
     else in the background. A file that cannot be read as a spreadsheet raises
     ``ImportFileError`` (its message says why) and leaves nothing behind."""
     declared = importer_for(importer)
-    authorise(actor, declared.permission)
+    declared.authorise(actor)
     check_upload_size(upload.size)
     data = upload.read()
     table = read_upload(data, upload.name or "")
@@ -91,7 +90,7 @@ def import_job_confirm(*, job: ImportJob, actor, warnings_checked: bool = False)
     the background. Only a job whose check found no error can be confirmed, and only once; a
     file whose rows carry warnings (a credit code failing only its check character) only when
     the user says he has checked them."""
-    authorise(actor, importer_for(job.importer).permission)
+    importer_for(job.importer).authorise(actor)
     try:
         with transaction.atomic(), set_actor(actor):
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -170,7 +169,7 @@ def import_table(
     the transaction that writes the rows when it succeeds. ``actor`` None: a scripted load."""
     declared = importer_for(importer)
     if actor is not None:
-        authorise(actor, declared.permission)
+        declared.authorise(actor)
     audit = {"importer": declared.key, "file_name": file_name, "obj": obj or declared.model}
     try:
         with transaction.atomic():
@@ -316,7 +315,7 @@ def import_jobs_visible(user, *, scope: str) -> QuerySet[ImportJob]:
     """The import jobs of ``scope``'s importers that ``user`` may import with, every job of
     those (the users who may import share the data); without the reports, which can be
     large."""
-    keys = [i.key for i in importers_in(scope) if user.has_perm(i.permission)]
+    keys = [i.key for i in importers_in(scope) if i.allows(user)]
     return ImportJob.objects.filter(importer__in=keys).select_related("created_by").defer("report")
 
 

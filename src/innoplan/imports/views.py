@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from innoplan.accounts.permissions import authorise
 from innoplan.audit.events import Event
 from innoplan.audit.services import record_event
 from innoplan.core.excel import XLSX
@@ -78,13 +77,13 @@ class ImportPages:
         ]
 
     def importers_for(self, user) -> list:
-        return [i for i in importers_in(self.scope) if user.has_perm(i.permission)]
+        return [i for i in importers_in(self.scope) if i.allows(user)]
 
     def authorise(self, request) -> list:
         """The importers the user may use here; refused (and audited) when there is none."""
         importers = self.importers_for(request.user)
         if not importers:
-            authorise(request.user, importers_in(self.scope)[0].permission)
+            importers_in(self.scope)[0].authorise(request.user)
         return importers
 
 
@@ -163,7 +162,7 @@ def template(request, pages: ImportPages, importer: str):
     if found is None:
         pages.authorise(request)
         raise Http404
-    authorise(request.user, found.permission)
+    found.authorise(request.user)
     try:
         data = found.template()
     except ImportFileError:

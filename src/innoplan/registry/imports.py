@@ -22,6 +22,10 @@ class RegisterImporter(Importer):
         self.title = register.resource.title
         self.model = register.model
 
+    @property
+    def permission_object(self):
+        return self.register
+
     def template(self) -> bytes:
         return write_template(self.resource.template_columns(), title=self.title)
 

@@ -989,3 +989,38 @@ class TeamMember(TimeStampedModel):
 
     def __str__(self):
         return f"{self.team.name} — {self.talent.name}"
+
+
+class RegisterGroup(models.TextChoices):
+    """The registers a data steward (数据管理员) keeps, in the groups the district's agencies
+    supply them in (``registers.Register.group``)."""
+
+    ENTERPRISES = "enterprises", _("Enterprises and qualifications")
+    CARRIERS = "carriers", _("Platforms, bases and parks")
+    TALENTS = "talents", _("Talents and teams")
+    OUTCOMES = "outcomes", _("Patents, funds and events")
+
+
+class RegisterSteward(TimeStampedModel):
+    """数据管理员分工 — a data steward's charge of one register group, assigned by the plan
+    owner: within it the steward creates, corrects, ends and merges records and imports
+    files. The plan owner keeps every register whatever is assigned."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="register_groups",
+        verbose_name=_("data steward"),
+    )
+    group = models.CharField(_("register group"), max_length=20, choices=RegisterGroup.choices)
+
+    class Meta:
+        verbose_name = _("data steward's register group")
+        verbose_name_plural = _("data stewards' register groups")
+        ordering = ["user", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="register_steward_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_group_display()}"

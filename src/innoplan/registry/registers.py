@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef
 
 from innoplan.registry import filters, tables
 from innoplan.registry import models as registry
-from innoplan.registry.models import ValidityPeriod
+from innoplan.registry.models import RegisterGroup, ValidityPeriod
 from innoplan.registry.resources import (
     bases,
     brand_events,
@@ -57,6 +57,8 @@ class Register:
     filterset: type[filters.RegisterFilterSet]
     table: type
     resource: type[RegisterResource] | None = None
+    # Which data stewards keep it (RegisterSteward); the plan owner keeps every register.
+    group: str = field(kw_only=True)
     # Whether the metrics count it: its changes drop the metric snapshots from the days they
     # touch. A register that only describes (a person, whose recognitions are counted) is not.
     counted: bool = True
@@ -107,6 +109,7 @@ REGISTERS: tuple[Register, ...] = (
         list_related=("town",),
         detail_related=("town", "park", "parent"),
         children=(Child(registry.Qualification, "organisation"),),
+        group=RegisterGroup.ENTERPRISES,
     ),
     Register(
         registry.Qualification,
@@ -115,6 +118,7 @@ REGISTERS: tuple[Register, ...] = (
         tables.QualificationTable,
         qualifications.QualificationResource,
         list_related=("organisation",),
+        group=RegisterGroup.ENTERPRISES,
     ),
     Register(
         registry.Platform,
@@ -123,6 +127,7 @@ REGISTERS: tuple[Register, ...] = (
         tables.PlatformTable,
         platforms.PlatformResource,
         list_related=("host",),
+        group=RegisterGroup.CARRIERS,
     ),
     Register(
         registry.Fund,
@@ -131,6 +136,7 @@ REGISTERS: tuple[Register, ...] = (
         tables.FundTable,
         funds.FundResource,
         children=(Child(registry.FundScale, "fund"),),
+        group=RegisterGroup.OUTCOMES,
     ),
     Register(
         registry.BrandEvent,
@@ -138,6 +144,7 @@ REGISTERS: tuple[Register, ...] = (
         filters.BrandEventFilterSet,
         tables.BrandEventTable,
         brand_events.BrandEventResource,
+        group=RegisterGroup.OUTCOMES,
     ),
     Register(
         registry.Base,
@@ -146,6 +153,7 @@ REGISTERS: tuple[Register, ...] = (
         tables.BaseTable,
         bases.BaseResource,
         list_related=("host", "town"),
+        group=RegisterGroup.CARRIERS,
     ),
     Register(
         registry.Park,
@@ -154,6 +162,7 @@ REGISTERS: tuple[Register, ...] = (
         tables.ParkTable,
         parks.ParkResource,
         list_related=("town",),
+        group=RegisterGroup.CARRIERS,
     ),
     Register(
         registry.Patent,
@@ -163,6 +172,7 @@ REGISTERS: tuple[Register, ...] = (
         patents.PatentResource,
         list_prefetch=("owners",),
         children=(Child(registry.PatentOwner, "patent"),),
+        group=RegisterGroup.OUTCOMES,
     ),
     Register(
         registry.Talent,
@@ -183,6 +193,7 @@ REGISTERS: tuple[Register, ...] = (
             "phone_digest",
         ),
         count_on=_talents_recognised,
+        group=RegisterGroup.TALENTS,
     ),
     Register(
         registry.TalentRecognition,
@@ -191,6 +202,7 @@ REGISTERS: tuple[Register, ...] = (
         tables.TalentRecognitionTable,
         talent_recognitions.TalentRecognitionResource,
         list_related=("talent",),
+        group=RegisterGroup.TALENTS,
     ),
     Register(
         registry.Team,
@@ -200,6 +212,7 @@ REGISTERS: tuple[Register, ...] = (
         teams.TeamResource,
         list_related=("organisation",),
         children=(Child(registry.TeamMember, "team"),),
+        group=RegisterGroup.TALENTS,
     ),
 )
 
@@ -207,6 +220,12 @@ REGISTERS: tuple[Register, ...] = (
 IMPORTED: tuple[Register, ...] = tuple(r for r in REGISTERS if r.resource is not None)
 _BY_MODEL = {register.model: register for register in REGISTERS}
 _BY_SLUG = {register.slug: register for register in REGISTERS}
+# A child entered with two registers' records (a team member: the talent's, the team's) is
+# kept by the first declared.
+_BY_CHILD: dict[type[models.Model], Register] = {}
+for _register in REGISTERS:
+    for _child in _register.children:
+        _BY_CHILD.setdefault(_child.model, _register)
 
 
 def register_of(model: type[models.Model]) -> Register | None:
@@ -216,6 +235,17 @@ def register_of(model: type[models.Model]) -> Register | None:
 
 def register_by_slug(slug: str) -> Register:
     return _BY_SLUG[slug]
+
+
+def register_for(target) -> Register | None:
+    """The register a permission is asked about: a ``Register``, a model or a record of it —
+    a child's (a fund's scale, a team member) is its parent register's — or None."""
+    if isinstance(target, Register):
+        return target
+    model = target if isinstance(target, type) else type(target)
+    if model in _BY_MODEL:
+        return _BY_MODEL[model]
+    return _BY_CHILD.get(model)
 
 
 def counted_models() -> list[type[models.Model]]:

@@ -17,13 +17,15 @@ from innoplan.accounts.permissions import authorise
 from innoplan.registry.models import Fund, FundScale, Organisation, Qualification, Talent
 
 
-def _authorise(actor) -> None:
-    # None: the system, such as a scripted load.
+def _authorise(actor, target) -> None:
+    """``target``: the record, or the model of a new one — a data steward keeps some
+    registers only. ``actor`` None: the system, such as a scripted load."""
     if actor is not None:
         authorise(
             actor,
             "registry.manage_registry",
-            message=_("Only the registry's stewards change the registry."),
+            target,
+            message=_("Only the stewards of this register change it."),
         )
 
 
@@ -39,7 +41,7 @@ def qualification_grant(
 ) -> Qualification:
     """Record a qualification; unless an expiry date is given, it follows from the kind's
     validity rule (``Qualification.clean``)."""
-    _authorise(actor)
+    _authorise(actor, Qualification)
     qualification = Qualification(
         organisation=organisation,
         kind=kind,
@@ -59,7 +61,7 @@ def record_save(*, record, actor):
     model's own checks (the same an import row meets), then the save, in the audit log under
     ``actor``. A corrected date changes the figures of the days it touches (the metric
     snapshots from the earliest of them are dropped)."""
-    _authorise(actor)
+    _authorise(actor, record)
     with set_actor(actor):
         record.full_clean()
         record.save()
@@ -71,7 +73,7 @@ def record_retire(*, record, on: date, reason: str, actor):
     """End a dated record before its time — a qualification revoked, an organisation moved
     out, a recognition withdrawn — from ``on`` on, keeping ``reason``. It counted until the
     day before; a retirement is not an expiry, and the record says why it ended."""
-    _authorise(actor)
+    _authorise(actor, record)
     locked = type(record).objects.select_for_update().get(pk=record.pk)
     names = {
         "record": capfirst(locked._meta.verbose_name),
@@ -108,7 +110,7 @@ def organisation_merge(*, keep: Organisation, duplicate: Organisation, actor) ->
     moves to ``keep``, a fact both already hold is kept once, the duplicate's name joins the
     former names, and the duplicate is deleted. Each move and the deletion are in the audit
     log under ``actor``."""
-    _authorise(actor)
+    _authorise(actor, keep)
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": _("An organisation cannot be merged into itself.")})
     keep = Organisation.objects.select_for_update().get(pk=keep.pk)
@@ -140,7 +142,7 @@ def organisation_merge(*, keep: Organisation, duplicate: Organisation, actor) ->
 def fund_scale_amend(*, fund: Fund, effective_on: date, amount: Decimal, actor) -> FundScale:
     """Set a sub-fund's committed scale (元) from ``effective_on`` on; a second amendment on
     the same day replaces the first. Earlier days keep the scale they had."""
-    _authorise(actor)
+    _authorise(actor, fund)
     scale = (
         FundScale.objects.select_for_update().filter(fund=fund, effective_on=effective_on).first()
     )
@@ -170,7 +172,7 @@ def talent_register(
     """Record a person, the ID-card number checked (GB 11643, by ``Talent.clean``) and kept
     encrypted. A person already recorded under that number is an error, not a second
     record."""
-    _authorise(actor)
+    _authorise(actor, Talent)
     talent = Talent(name=name.strip(), employer=employer, title=title.strip())
     talent.set_id_number(id_number)
     talent.set_phone(phone)

@@ -67,6 +67,13 @@ class RegisterView(Requires, View):
     permission = "registry.view_registry"
     register: Register | None = None  # given by the URLs
 
+    def get_permission_object(self):
+        # A data steward keeps some registers only.
+        return self.register
+
+    def can_manage(self) -> bool:
+        return self.request.user.has_perm("registry.manage_registry", self.register)
+
     @property
     def model(self) -> type[models.Model]:
         return self.register.model
@@ -110,10 +117,10 @@ class RegisterListView(RegisterView):
                 "table": table,
                 "export_query": export.urlencode(),
                 "create_url": reverse(f"registry:{self.route}_create")
-                if request.user.has_perm("registry.manage_registry")
+                if self.can_manage()
                 else None,
                 "quality_url": reverse(f"registry:{self.route}_quality")
-                if request.user.has_perm("registry.manage_registry")
+                if self.can_manage()
                 else None,
             },
         )
@@ -169,7 +176,7 @@ class RegisterDetailView(RegisterView):
                 "fields": self.fields(obj, **context) + _field_rows(obj),
                 "related": [{"title": title, "table": table} for title, table in self.related(obj)],
                 "audit": audit_rows(selectors.audit_entries(obj)),
-                "can_manage": request.user.has_perm("registry.manage_registry"),
+                "can_manage": self.can_manage(),
                 "edit_url": reverse(f"registry:{self.route}_edit", args=[obj.pk]),
                 "merge_url": reverse("registry:organisation_merge", args=[obj.pk])
                 if self.model is registry.Organisation

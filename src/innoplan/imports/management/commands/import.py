@@ -101,7 +101,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username, is_active=True)
         except get_user_model().DoesNotExist:
             raise CommandError(_("No active user %(name)s.") % {"name": username}) from None
-        if not user.has_perm(importer.permission):
+        if not importer.allows(user):
             raise CommandError(
                 _("%(name)s may not import %(register)s.")
                 % {"name": username, "register": importer.key}
