@@ -1,4 +1,5 @@
-"""Identifier rules: 统一社会信用代码, 居民身份证号码, 专利申请号."""
+"""Identifier rules: 统一社会信用代码, 居民身份证号码 and the other documents a person is
+registered by, 专利申请号."""
 
 from __future__ import annotations
 
@@ -13,8 +14,16 @@ from innoplan.core.identifiers import (
     CREDIT_CODE_CATEGORIES,
     CREDIT_CODE_CHARACTERS,
     CREDIT_CODE_WEIGHTS,
+    HK_MACAO_PERMIT,
+    ID_CARD,
     ID_CARD_WEIGHTS,
+    PASSPORT,
     PATENT_TYPES,
+    PERMANENT_RESIDENCE,
+    PERSONAL_ID_DOCUMENTS,
+    PERSONAL_ID_MAX_LENGTH,
+    RESIDENCE_PERMIT,
+    TAIWAN_PERMIT,
     Finding,
     credit_code_check_character,
     credit_code_findings,
@@ -23,14 +32,18 @@ from innoplan.core.identifiers import (
     id_card_findings,
     id_card_problem,
     mask_id_card,
+    mask_personal_id,
     normalise_credit_code,
     normalise_id_card,
     normalise_patent_application,
+    normalise_personal_id,
     organisation_code_check_character,
     patent_application_findings,
     patent_application_problem,
     patent_check_character,
     patent_type_of,
+    personal_id_findings,
+    personal_id_problem,
 )
 
 TODAY = date(2026, 11, 27)
@@ -583,3 +596,213 @@ def test_normalising_an_application_number_twice_changes_nothing_more(text):
 @given(st.text(max_size=30))
 def test_any_text_gets_patent_findings_not_an_exception(text):
     assert all(isinstance(f, Finding) for f in patent_application_findings(text, today=TODAY))
+
+
+# --- 其他身份证件: passports, travel permits, permanent residence cards, residence permits -----
+
+RESIDENCE_PERMIT_EXAMPLE = make_id_card("810000", date(1990, 3, 7), "123")
+PERMANENT_RESIDENCE_2023 = "91560019900307123" + id_card_check_character("91560019900307123")
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored"),
+    [
+        (ID_CARD, "11010519491231002x", STANDARD_EXAMPLE),
+        (PASSPORT, "e1234 5678", "E12345678"),
+        (PASSPORT, "ＧＢ９８７６５", "GB98765"),  # full-width, as a Chinese keyboard types it
+        (PASSPORT, "A" * 17, "A" * 17),
+        (HK_MACAO_PERMIT, "h12345678", "H12345678"),
+        (HK_MACAO_PERMIT, "M 1234 5678", "M12345678"),
+        (TAIWAN_PERMIT, "0123 4567", "01234567"),
+        (PERMANENT_RESIDENCE, "usa110212345678", "USA110212345678"),
+        (PERMANENT_RESIDENCE, PERMANENT_RESIDENCE_2023, PERMANENT_RESIDENCE_2023),
+        (RESIDENCE_PERMIT, RESIDENCE_PERMIT_EXAMPLE, RESIDENCE_PERMIT_EXAMPLE),
+    ],
+)
+def test_each_kind_takes_its_documents_numbers_as_typed(kind, typed, stored):
+    assert normalise_personal_id(typed, kind) == stored
+    assert personal_id_findings(typed, kind, today=TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "problem"),
+    [
+        (PASSPORT, "", "is empty"),
+        (PASSPORT, "E123", "has 4 characters; a passport number has 5 to 17"),
+        (PASSPORT, "E" * 18, "has 18 characters; a passport number has 5 to 17"),
+        (
+            PASSPORT,
+            "E1234-567",
+            "not allowed: '-' (position 6); a passport number is letters and digits",
+        ),
+        (
+            HK_MACAO_PERMIT,
+            "H1234567",
+            "has 8 characters; the number is H or M and 8 digits",
+        ),
+        (
+            HK_MACAO_PERMIT,
+            "K12345678",
+            "starts with 'K'; the first letter is H (Hong Kong) or M (Macao)",
+        ),
+        (
+            HK_MACAO_PERMIT,
+            "H1234567A",
+            "not allowed: 'A' (position 9); positions 2-9 are digits",
+        ),
+        (TAIWAN_PERMIT, "1234567", "has 7 digits; the number has 8"),
+        (
+            TAIWAN_PERMIT,
+            "T1234567",
+            "not allowed: 'T' (position 1); the number is 8 digits",
+        ),
+        (
+            PERMANENT_RESIDENCE,
+            "US1102123456789",
+            "not allowed: '1' (position 3); the 15-character form is 3 letters and 12 digits",
+        ),
+        (
+            PERMANENT_RESIDENCE,
+            "USA11021234567",
+            "has 14 characters; the number has 15 (3 letters and 12 digits) or 18 (the form"
+            " issued since 2023)",
+        ),
+        (
+            PERMANENT_RESIDENCE,
+            "1"
+            + PERMANENT_RESIDENCE_2023[1:17]
+            + id_card_check_character("1" + PERMANENT_RESIDENCE_2023[1:17]),
+            "starts with '1'; the 18-character form starts with 9",
+        ),
+        (
+            PERMANENT_RESIDENCE,
+            PERMANENT_RESIDENCE_2023[:17] + ("0" if PERMANENT_RESIDENCE_2023[17] != "0" else "1"),
+            "check character (position 18) is '"
+            + ("0" if PERMANENT_RESIDENCE_2023[17] != "0" else "1")
+            + f"', expected '{PERMANENT_RESIDENCE_2023[17]}'",
+        ),
+        (
+            RESIDENCE_PERMIT,
+            STANDARD_EXAMPLE,
+            "starts with '11'; a residence permit number starts with 81 (Hong Kong), 82"
+            " (Macao) or 83 (Taiwan)",
+        ),
+        (
+            RESIDENCE_PERMIT,
+            RESIDENCE_PERMIT_EXAMPLE[:17],
+            "has 17 characters; a residence permit number has 18",
+        ),
+        (
+            RESIDENCE_PERMIT,
+            make_id_card("830000", date(2026, 11, 28), "001"),
+            "birth date 2026-11-28 is in the future",
+        ),
+    ],
+)
+def test_each_kind_says_what_is_wrong_with_a_number(kind, number, problem):
+    assert personal_id_problem(number, kind, today=TODAY) == problem
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        (
+            RESIDENCE_PERMIT_EXAMPLE,
+            "starts with 81, as a residence permit for Hong Kong, Macao and Taiwan residents"
+            " does; choose that document type",
+        ),
+        (
+            PERMANENT_RESIDENCE_2023,
+            "starts with 9, as a foreigner's permanent residence ID card does; choose that"
+            " document type",
+        ),
+    ],
+)
+def test_an_id_card_number_of_another_document_is_sent_to_its_kind(number, problem):
+    assert id_card_problem(number, today=TODAY) is None  # GB 11643 alone accepts it
+    assert personal_id_problem(number, ID_CARD, today=TODAY) == problem
+
+
+def test_an_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown kind"):
+        personal_id_problem("E12345678", "driving_licence")
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "masked"),
+    [
+        (ID_CARD, STANDARD_EXAMPLE, "1101**********002X"),
+        (PASSPORT, "E12345678", "E******78"),
+        (PASSPORT, "G1234", "G**34"),
+        (HK_MACAO_PERMIT, "H12345678", "H*****678"),
+        (TAIWAN_PERMIT, "01234567", "0*****67"),
+        (PERMANENT_RESIDENCE, "USA110212345678", "US*********5678"),
+        (
+            PERMANENT_RESIDENCE,
+            PERMANENT_RESIDENCE_2023,
+            "91************" + "123" + PERMANENT_RESIDENCE_2023[-1],
+        ),
+        (
+            RESIDENCE_PERMIT,
+            RESIDENCE_PERMIT_EXAMPLE,
+            "81************" + RESIDENCE_PERMIT_EXAMPLE[-4:],
+        ),
+        (PASSPORT, "E12", "***"),  # too short to hide enough: masked whole
+    ],
+)
+def test_each_kind_is_masked_but_for_its_first_and_last_characters(kind, number, masked):
+    assert mask_personal_id(number, kind) == masked
+
+
+@given(st.sampled_from(sorted(PERSONAL_ID_DOCUMENTS)), st.text(max_size=30))
+def test_a_mask_never_shows_a_whole_number_nor_any_middle_character(kind, text):
+    number = normalise_personal_id(text, kind)
+    masked = mask_personal_id(text, kind)
+    assert len(masked) == len(number)
+    if number:
+        assert masked != number or set(number) == {"*"}
+    document = PERSONAL_ID_DOCUMENTS[kind]
+    middle = masked[document.head : len(masked) - document.tail]
+    assert set(middle) <= {"*"}
+
+
+@given(st.sampled_from(sorted(PERSONAL_ID_DOCUMENTS)), st.text(max_size=30))
+def test_any_text_gets_findings_of_any_kind_and_a_valid_number_fits_the_column(kind, text):
+    findings = personal_id_findings(text, kind, today=TODAY)
+    assert all(isinstance(f, Finding) and f.severity == "error" for f in findings)
+    if not findings:
+        assert len(normalise_personal_id(text, kind)) <= PERSONAL_ID_MAX_LENGTH
+
+
+@given(st.text(string.ascii_letters + string.digits, min_size=5, max_size=17))
+def test_any_five_to_seventeen_letters_and_digits_are_a_passport_number(text):
+    assert personal_id_problem(text, PASSPORT) is None
+    assert normalise_personal_id(text, PASSPORT) == text.upper()
+
+
+@st.composite
+def valid_residence_permit(draw):
+    region = draw(st.sampled_from(["810000", "820000", "830000"]))
+    birth = draw(st.dates(min_value=date(1900, 1, 1), max_value=TODAY))
+    return make_id_card(region, birth, draw(st.text(string.digits, min_size=3, max_size=3)))
+
+
+@given(valid_residence_permit(), st.integers(0, 17), st.sampled_from(string.digits + "X"))
+def test_a_residence_permit_is_checked_like_an_id_card(number, position, replacement):
+    assert personal_id_findings(number, RESIDENCE_PERMIT, today=TODAY) == []
+    changed = number[:position] + replacement + number[position + 1 :]
+    if changed != number:
+        assert personal_id_problem(changed, RESIDENCE_PERMIT, today=TODAY) is not None
+
+
+@given(st.text(string.digits, min_size=16, max_size=16), st.integers(1, 17), st.data())
+def test_a_2023_permanent_residence_number_carries_an_id_cards_check_character(
+    digits, position, data
+):
+    first17 = "9" + digits
+    number = first17 + id_card_check_character(first17)
+    assert personal_id_problem(number, PERMANENT_RESIDENCE) is None
+    replacement = data.draw(st.sampled_from(string.digits + "X"))
+    changed = number[:position] + replacement + number[position + 1 :]
+    if changed != number:
+        assert personal_id_problem(changed, PERMANENT_RESIDENCE) is not None

@@ -207,3 +207,23 @@ def test_a_key_from_the_environment_needs_a_new_key_file(var_dir, people, monkey
     assert keyring(new).decrypt(Talent.objects.get(pk=talent.pk).phone_encrypted) == phone
     with pytest.raises(CommandError, match="current key"):
         rotate("--new-key-file", str(new_file))
+
+
+def test_a_passport_number_keeps_its_kind_in_the_digest_through_a_rotation(var_dir):
+    from innoplan.registry.choices import IdKind
+
+    anna = Talent(name="安娜·米勒")
+    anna.set_id_number("E12345678", kind=IdKind.PASSPORT)
+    anna.save()
+    lin = Talent(name="林志明")
+    lin.set_id_number("12345678", kind=IdKind.TAIWAN_PERMIT)
+    lin.save()
+    rotate()
+    new = AesGcmCipher((var_dir / "field_key").read_text().strip())
+    anna.refresh_from_db()
+    assert anna.id_number() == "E12345678"
+    assert anna.id_number_digest == new.digest("passport:E12345678")
+    assert Talent.objects.with_id_number("E12345678", kind=IdKind.PASSPORT).get() == anna
+    assert Talent.objects.with_id_number("12345678", kind=IdKind.TAIWAN_PERMIT).get() == lin
+    assert not Talent.objects.with_id_number("12345678", kind=IdKind.PASSPORT).exists()
+    assert "digest(s) under an old key" not in rotate("--check")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from innoplan.accounts.models import User
 from innoplan.plans import selectors
 from innoplan.plans.models import ReportedValue
+from innoplan.registry.choices import IdKind
 from innoplan.registry.models import Organisation, Talent
 from innoplan.supervision import selectors as supervision_selectors
 from innoplan.supervision.choices import NoticeLevel, Review, State
@@ -91,10 +92,16 @@ def test_the_demo_talents_are_measured_and_their_id_numbers_kept_encrypted():
         )
         assert figure.source == "measured", name
         assert figure.history[0].value == baseline, name
-    talent = Talent.objects.first()
+    talent = Talent.objects.filter(id_kind=IdKind.ID_CARD).first()
     assert talent.id_number().startswith("119901")  # a region no real person has
     assert "119901" not in talent.id_number_encrypted
     assert talent.id_number_masked.startswith("1199") and "*" in talent.id_number_masked
+    # A few are foreign experts or from Hong Kong, Macao and Taiwan, under their documents.
+    others = Talent.objects.exclude(id_kind=IdKind.ID_CARD)
+    assert set(others.values_list("id_kind", flat=True)) == set(IdKind.values) - {IdKind.ID_CARD}
+    assert 0 < others.count() < Talent.objects.count() / 5
+    passport = others.filter(id_kind=IdKind.PASSPORT).first()
+    assert passport.id_number().startswith("DEMO") and "*" in passport.id_number_masked
 
 
 def test_the_demo_supervision_shows_every_state_today_with_its_updates_and_notices(media):

@@ -2,7 +2,9 @@
 
 - 统一社会信用代码 — unified social credit code (GB 32100-2015), with the organisation code
   inside it (GB 11714-1997);
-- 居民身份证号码 — resident ID card number (GB 11643-1999);
+- 居民身份证号码 — resident ID card number (GB 11643-1999), and the other documents a person
+  may be registered by: 护照 (passport), 港澳居民来往内地通行证, 台湾居民来往大陆通行证,
+  外国人永久居留身份证 and 港澳台居民居住证 (``personal_id_findings``, by kind);
 - 专利申请号 — Chinese patent application number (the 12-digit form since October 2003, the
   8-digit form before).
 
@@ -367,6 +369,286 @@ def mask_id_card(number: str) -> str:
     if len(number) < 15:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+# --- 其他身份证件 — the other documents a person is registered by -------------------------
+
+# The codes under which a person's document kind is stored (``registry.choices.IdKind``).
+ID_CARD = "id_card"  # 居民身份证
+PASSPORT = "passport"  # 护照
+HK_MACAO_PERMIT = "hk_macao_permit"  # 港澳居民来往内地通行证 (回乡证)
+TAIWAN_PERMIT = "taiwan_permit"  # 台湾居民来往大陆通行证 (台胞证)
+PERMANENT_RESIDENCE = "permanent_residence"  # 外国人永久居留身份证
+RESIDENCE_PERMIT = "residence_permit"  # 港澳台居民居住证
+
+# A 港澳台居民居住证 number is an ID card number with the address code 810000 (Hong Kong),
+# 820000 (Macao) or 830000 (Taiwan); a 2023 外国人永久居留身份证 number starts with 9. Neither
+# is a mainland resident's, whose numbers start with a province code 1-6.
+RESIDENCE_PERMIT_PREFIXES = ("81", "82", "83")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def mainland_id_card_findings(number: str, *, today: date | None = None) -> list[Finding]:
+    """What is wrong with a 居民身份证号码 given as a mainland resident's: the GB 11643 checks,
+    and not the number of a residence permit or a permanent residence card, which pass them
+    too but belong under their own kind."""
+    number = normalise_id_card(number)
+    findings = id_card_findings(number, today=today)
+    if len(number) == 18 and number.startswith(RESIDENCE_PERMIT_PREFIXES):
+        findings.insert(
+            0,
+            _error(
+                gettext_noop(
+                    "starts with %(prefix)s, as a residence permit for Hong Kong, Macao and"
+                    " Taiwan residents does; choose that document type"
+                ),
+                prefix=number[:2],
+            ),
+        )
+    elif len(number) == 18 and number.startswith("9"):
+        findings.insert(
+            0,
+            _error(
+                gettext_noop(
+                    "starts with 9, as a foreigner's permanent residence ID card does; choose"
+                    " that document type"
+                )
+            ),
+        )
+    return findings
+
+
+def passport_findings(number: str, *, today: date | None = None) -> list[Finding]:
+    """What is wrong with a 护照 number: 5 to 17 letters and digits (no country writes it
+    otherwise; the issuing country is not checked)."""
+    number = _clean(number)
+    if not number:
+        return [_error(gettext_noop("is empty"))]
+    bad = _outside(number, DIGITS + _LETTERS)
+    if bad:
+        return [
+            _error(
+                gettext_noop(
+                    "not allowed: %(characters)s; a passport number is letters and digits"
+                ),
+                characters=_describe(bad),
+            )
+        ]
+    if not 5 <= len(number) <= 17:
+        return [
+            _error(
+                gettext_noop("has %(length)s characters; a passport number has 5 to 17"),
+                length=len(number),
+            )
+        ]
+    return []
+
+
+def hk_macao_permit_findings(number: str, *, today: date | None = None) -> list[Finding]:
+    """What is wrong with a 港澳居民来往内地通行证 (回乡证) number: H (Hong Kong) or M (Macao)
+    and 8 digits, as on the cards issued since 2013."""
+    number = _clean(number)
+    if not number:
+        return [_error(gettext_noop("is empty"))]
+    if len(number) != 9:
+        return [
+            _error(
+                gettext_noop("has %(length)s characters; the number is H or M and 8 digits"),
+                length=len(number),
+            )
+        ]
+    findings = []
+    if number[0] not in "HM":
+        findings.append(
+            _error(
+                gettext_noop(
+                    "starts with '%(first)s'; the first letter is H (Hong Kong) or M (Macao)"
+                ),
+                first=number[0],
+            )
+        )
+    bad = _outside(number, DIGITS, range(1, 9))
+    if bad:
+        findings.append(
+            _error(
+                gettext_noop("not allowed: %(characters)s; positions 2-9 are digits"),
+                characters=_describe(bad),
+            )
+        )
+    return findings
+
+
+def taiwan_permit_findings(number: str, *, today: date | None = None) -> list[Finding]:
+    """What is wrong with a 台湾居民来往大陆通行证 (台胞证) number: 8 digits."""
+    number = _clean(number)
+    if not number:
+        return [_error(gettext_noop("is empty"))]
+    bad = _outside(number, DIGITS)
+    if bad:
+        return [
+            _error(
+                gettext_noop("not allowed: %(characters)s; the number is 8 digits"),
+                characters=_describe(bad),
+            )
+        ]
+    if len(number) != 8:
+        return [_error(gettext_noop("has %(length)s digits; the number has 8"), length=len(number))]
+    return []
+
+
+def permanent_residence_findings(number: str, *, today: date | None = None) -> list[Finding]:
+    """What is wrong with a 外国人永久居留身份证 number: the form issued until November 2023,
+    3 letters (the nationality) and 12 digits, or the 2023 form, 18 characters starting with 9
+    whose last is a check character computed as an ID card's (MOD 11-2)."""
+    number = _clean(number)
+    if not number:
+        return [_error(gettext_noop("is empty"))]
+    if len(number) == 15:
+        bad = _outside(number, _LETTERS, range(3)) + _outside(number, DIGITS, range(3, 15))
+        if bad:
+            return [
+                _error(
+                    gettext_noop(
+                        "not allowed: %(characters)s; the 15-character form is 3 letters and"
+                        " 12 digits"
+                    ),
+                    characters=_describe(bad),
+                )
+            ]
+        return []
+    if len(number) != 18:
+        return [
+            _error(
+                gettext_noop(
+                    "has %(length)s characters; the number has 15 (3 letters and 12 digits)"
+                    " or 18 (the form issued since 2023)"
+                ),
+                length=len(number),
+            )
+        ]
+    bad = _outside(number, DIGITS, range(17)) + _outside(number, DIGITS + "X", range(17, 18))
+    if bad:
+        return [
+            _error(
+                gettext_noop(
+                    "not allowed: %(characters)s; the 18-character form is 17 digits and a"
+                    " check character 0-9 or X"
+                ),
+                characters=_describe(bad),
+            )
+        ]
+    findings = []
+    if number[0] != "9":
+        findings.append(
+            _error(
+                gettext_noop("starts with '%(first)s'; the 18-character form starts with 9"),
+                first=number[0],
+            )
+        )
+    expected = id_card_check_character(number[:17])
+    if number[17] != expected:
+        findings.append(
+            _error(
+                gettext_noop(
+                    "check character (position 18) is '%(found)s', expected '%(expected)s'"
+                ),
+                found=number[17],
+                expected=expected,
+            )
+        )
+    return findings
+
+
+def residence_permit_findings(number: str, *, today: date | None = None) -> list[Finding]:
+    """What is wrong with a 港澳台居民居住证 number: an ID card number (GB 11643: birth date,
+    check character) whose address code starts with 81, 82 or 83."""
+    number = normalise_id_card(number)
+    if not number:
+        return [_error(gettext_noop("is empty"))]
+    if len(number) != 18:
+        return [
+            _error(
+                gettext_noop("has %(length)s characters; a residence permit number has 18"),
+                length=len(number),
+            )
+        ]
+    findings = id_card_findings(number, today=today)
+    if not number.startswith(RESIDENCE_PERMIT_PREFIXES):
+        findings.insert(
+            0,
+            _error(
+                gettext_noop(
+                    "starts with '%(prefix)s'; a residence permit number starts with 81"
+                    " (Hong Kong), 82 (Macao) or 83 (Taiwan)"
+                ),
+                prefix=number[:2],
+            ),
+        )
+    return findings
+
+
+@dataclass(frozen=True)
+class PersonalIdDocument:
+    """How one kind of document's number is checked and shown masked: its first ``head``
+    and last ``tail`` characters, the rest as '*'."""
+
+    findings: Callable[..., list[Finding]]
+    head: int
+    tail: int
+
+
+PERSONAL_ID_DOCUMENTS: dict[str, PersonalIdDocument] = {
+    ID_CARD: PersonalIdDocument(mainland_id_card_findings, 4, 4),
+    PASSPORT: PersonalIdDocument(passport_findings, 1, 2),
+    HK_MACAO_PERMIT: PersonalIdDocument(hk_macao_permit_findings, 1, 3),
+    TAIWAN_PERMIT: PersonalIdDocument(taiwan_permit_findings, 1, 2),
+    PERMANENT_RESIDENCE: PersonalIdDocument(permanent_residence_findings, 2, 4),
+    RESIDENCE_PERMIT: PersonalIdDocument(residence_permit_findings, 2, 4),
+}
+# The longest number any kind allows (a column holding a masked number must fit it).
+PERSONAL_ID_MAX_LENGTH = 18
+
+
+def _document(kind: str) -> PersonalIdDocument:
+    try:
+        return PERSONAL_ID_DOCUMENTS[kind]
+    except KeyError:
+        raise ValueError(f"unknown kind of ID document: {kind!r}") from None
+
+
+def normalise_personal_id(number: str, kind: str = ID_CARD) -> str:
+    """The number as stored, whatever the kind: ASCII, upper case, without spaces."""
+    _document(kind)
+    return _clean(number)
+
+
+def personal_id_findings(
+    number: str, kind: str = ID_CARD, *, today: date | None = None
+) -> list[Finding]:
+    """What is wrong with a person's document number of ``kind``; every finding is an
+    error."""
+    return _document(kind).findings(number, today=today)
+
+
+def personal_id_problem(
+    number: str, kind: str = ID_CARD, *, today: date | None = None
+) -> str | None:
+    """Why a person's document number of ``kind`` is not valid, or None when it is."""
+    return _first_error(personal_id_findings(number, kind, today=today))
+
+
+def mask_personal_id(number: str, kind: str = ID_CARD) -> str:
+    """The number as shown to those who may not see it: the kind's first and last characters,
+    the rest as '*' (a passport 'E*****67', a 回乡证 'H*****678'). Anything too short to hide
+    at least two characters between them is masked whole: the whole number is never shown."""
+    document = _document(kind)
+    number = _clean(number)
+    if kind == ID_CARD:
+        return mask_id_card(number)
+    head, tail = document.head, document.tail
+    if len(number) < head + tail + 2:
+        return "*" * len(number)
+    return number[:head] + "*" * (len(number) - head - tail) + number[-tail:]
 
 
 # --- 手机号码 (mainland mobile) ------------------------------------------------------------

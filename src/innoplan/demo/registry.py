@@ -27,6 +27,7 @@ from innoplan.registry import validity
 from innoplan.registry.choices import (
     BaseKind,
     CanalTalentTier,
+    IdKind,
     Industry,
     Level,
     OrganisationKind,
@@ -42,6 +43,20 @@ DEMO_ID_REGION = "119901"
 # 140 is a segment for machine (IoT) numbers of 13 digits, so no 11-digit 140 number is a
 # person's phone.
 DEMO_PHONE_PREFIX = "140"
+# One talent in FOREIGN_EVERY holds another document than a mainland ID card, the kinds in
+# turn: foreign experts (recorded, as the district does, under a Chinese transliteration of
+# their name) and people from Hong Kong, Macao and Taiwan. Their numbers are invented, in
+# ranges no document uses (a passport "DEMO…", a permanent residence card of country "ZZZ", a
+# residence permit of address code 8399xx).
+FOREIGN_EVERY = 12
+OTHER_DOCUMENTS = (
+    IdKind.PASSPORT,
+    IdKind.HK_MACAO_PERMIT,
+    IdKind.TAIWAN_PERMIT,
+    IdKind.PERMANENT_RESIDENCE,
+    IdKind.RESIDENCE_PERMIT,
+)
+FOREIGN_NAMES = ["安娜·米勒", "约翰·史密斯", "马克·霍夫曼", "苏菲·马丁", "彼得·伊万诺夫", "田中健"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明", "超", "华", "颖"]
 WORDS = [
@@ -325,11 +340,35 @@ class DemoRegistry:
             employer=self.rng.choice(self.patent_holders or self.organisations or [None]),
             title=self.rng.choice(["首席科学家", "技术总监", "研究员", "高级工程师", "教授"]),
         )
-        person.set_id_number(first17 + id_card_check_character(first17))
+        if self.serial % FOREIGN_EVERY:
+            person.set_id_number(first17 + id_card_check_character(first17))
+        else:
+            self.other_document(person, birth)
         if self.serial % 5:  # one in five without a phone, as in the district's own lists
             person.set_phone(f"{DEMO_PHONE_PREFIX}{self.serial:08d}")
         self.talent_rows.append(person)
         return person
+
+    def other_document(self, person: registry.Talent, birth: date) -> None:
+        """Give ``person`` a document other than an ID card, chosen by the serial alone (the
+        random draws stay those of a demo without them)."""
+        turn = self.serial // FOREIGN_EVERY
+        kind = OTHER_DOCUMENTS[turn % len(OTHER_DOCUMENTS)]
+        serial = f"{self.serial:06d}"
+        if kind in (IdKind.PASSPORT, IdKind.PERMANENT_RESIDENCE):
+            person.name = FOREIGN_NAMES[turn % len(FOREIGN_NAMES)]
+        if kind == IdKind.PASSPORT:
+            number = f"DEMO{serial}"
+        elif kind == IdKind.HK_MACAO_PERMIT:
+            number = f"H99{serial}"
+        elif kind == IdKind.TAIWAN_PERMIT:
+            number = f"99{serial}"
+        elif kind == IdKind.PERMANENT_RESIDENCE:
+            number = f"ZZZ{birth:%y%m%d}{serial}"
+        else:
+            first17 = f"839901{birth:%Y%m%d}{self.serial % 1000:03d}"
+            number = first17 + id_card_check_character(first17)
+        person.set_id_number(number, kind=kind)
 
     def recognised(self, kind):
         def make(values, baseline):

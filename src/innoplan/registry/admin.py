@@ -211,7 +211,7 @@ class TalentRecognitionInline(admin.TabularInline):
 @admin.register(registry.Talent)
 class TalentAdmin(admin.ModelAdmin):
     form = TalentForm
-    list_display = ("name", "id_number_masked", "phone_masked", "employer", "title")
+    list_display = ("name", "id_kind", "id_number_masked", "phone_masked", "employer", "title")
     list_select_related = ("employer",)
     search_fields = ("name", "employer__name")
     readonly_fields = ("id_number_masked", "phone_masked")
@@ -219,6 +219,7 @@ class TalentAdmin(admin.ModelAdmin):
     inlines = (TalentRecognitionInline,)
     fields = (
         "name",
+        "id_kind",
         "id_number_masked",
         "id_number",
         "phone_masked",

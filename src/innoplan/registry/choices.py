@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innoplan.core import identifiers
 from innoplan.registry import patents, validity
 
 
@@ -104,3 +105,25 @@ class CanalTalentTier(models.TextChoices):
     OUTSTANDING = "outstanding", _("Outstanding (杰出)")
     LEADING = "leading", _("Leading (领军)")
     YOUNG = "young", _("Young (青年)")
+
+
+class IdKind(models.TextChoices):
+    """证件类型 — the document a person is registered by: the mainland 居民身份证, or for foreign
+    experts and people from Hong Kong, Macao and Taiwan the document they hold. The checks and
+    masks of each are in ``core.identifiers``."""
+
+    ID_CARD = identifiers.ID_CARD, _("Resident ID card")
+    PASSPORT = identifiers.PASSPORT, _("Passport")
+    HK_MACAO_PERMIT = (
+        identifiers.HK_MACAO_PERMIT,
+        _("Mainland travel permit for Hong Kong and Macao residents"),
+    )
+    TAIWAN_PERMIT = identifiers.TAIWAN_PERMIT, _("Mainland travel permit for Taiwan residents")
+    PERMANENT_RESIDENCE = (
+        identifiers.PERMANENT_RESIDENCE,
+        _("Foreigner's permanent residence ID card"),
+    )
+    RESIDENCE_PERMIT = (
+        identifiers.RESIDENCE_PERMIT,
+        _("Residence permit for Hong Kong, Macao and Taiwan residents"),
+    )

@@ -18,7 +18,6 @@ from innoplan.accounts.models import Department
 from innoplan.core.crypto import field_cipher
 from innoplan.core.identifiers import (
     MOBILE,
-    normalise_id_card,
     normalise_patent_application,
     normalise_phone,
 )
@@ -198,15 +197,12 @@ class PatentFilterSet(RegisterFilterSet):
         )
 
 
-# What may be a whole ID-card number typed into a search box.
-ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
-
-
 def _id_number_q(text: str, path: str = "") -> Q:
-    """A whole ID-card number is found through its keyed digest, never by decrypting."""
-    number = normalise_id_card(text)
-    if ID_NUMBER.fullmatch(number):
-        return Q(**{f"{path}id_number_digest__in": field_cipher().digests(number)})
+    """A whole document number (of whatever kind it is valid for) is found through its keyed
+    digest, never by decrypting."""
+    digests = registry.id_number_digests(text)
+    if digests:
+        return Q(**{f"{path}id_number_digest__in": digests})
     return Q()
 
 

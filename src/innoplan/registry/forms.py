@@ -44,10 +44,19 @@ class RecordForm(forms.ModelForm):
 
 
 class TalentForm(RecordForm):
-    """The ID-card number is typed in full, checked, and kept only encrypted; on a change form
-    an empty box keeps the number already recorded."""
+    """The document number is typed in full with its type beside it, checked as that type's,
+    and kept only encrypted; on a change form an empty box keeps the number already recorded
+    (a changed type needs the number typed again)."""
 
-    id_number = forms.CharField(label=_("ID card number"), max_length=18, required=False)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "As on the document: 18 characters for an ID card, letters and digits for a "
+            "passport. Kept encrypted; an empty box keeps the number recorded."
+        ),
+    )
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=20,
@@ -58,12 +67,24 @@ class TalentForm(RecordForm):
 
     class Meta:
         model = registry.Talent
-        fields = ("name", "id_number", "employer", "title")
+        fields = ("name", "id_kind", "id_number", "employer", "title")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "id_kind" in self.fields:
+            # A form posted without it (a script written before the kinds) keeps the kind.
+            self.fields["id_kind"].required = False
+
+    def clean_id_kind(self):
+        return self.cleaned_data.get("id_kind") or self.instance.id_kind
 
     def _post_clean(self):
         # The numbers are checked by Talent.clean, as every other way in checks them.
         if self.cleaned_data.get("id_number", "").strip():
-            self.instance.set_id_number(self.cleaned_data["id_number"])
+            self.instance.set_id_number(
+                self.cleaned_data["id_number"],
+                kind=self.cleaned_data.get("id_kind") or self.instance.id_kind,
+            )
         if self.cleaned_data.get("remove_phone"):
             self.instance.set_phone("")
         elif self.cleaned_data.get("phone", "").strip():

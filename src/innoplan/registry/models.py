@@ -24,16 +24,17 @@ from innoplan.accounts.choices import DepartmentKind
 from innoplan.core.chinese import pinyin_initials
 from innoplan.core.crypto import field_cipher
 from innoplan.core.identifiers import (
+    PERSONAL_ID_MAX_LENGTH,
     credit_code_findings,
-    id_card_findings,
-    mask_id_card,
+    mask_personal_id,
     mask_phone,
     normalise_credit_code,
-    normalise_id_card,
     normalise_patent_application,
+    normalise_personal_id,
     normalise_phone,
     patent_application_findings,
     patent_type_of,
+    personal_id_findings,
     phone_problem,
 )
 from innoplan.core.models import TimeStampedModel
@@ -41,6 +42,7 @@ from innoplan.registry import patents, validity
 from innoplan.registry.choices import (
     BaseKind,
     CanalTalentTier,
+    IdKind,
     Industry,
     Level,
     OrganisationKind,
@@ -77,8 +79,16 @@ def _check_town(errors: Errors, town) -> None:
         )
 
 
-def _id_card_errors(number: str) -> list[str]:
-    return [f.render(gettext) for f in id_card_findings(number) if f.severity == "error"]
+def _id_number_errors(number: str, kind: str) -> list[str]:
+    return [f.render(gettext) for f in personal_id_findings(number, kind) if f.severity == "error"]
+
+
+def _id_number_plaintext(number: str, kind: str) -> str:
+    """What is encrypted and digested for a person's document number: a mainland ID card
+    number as it is (the digests recorded before other kinds existed stay valid), any other
+    prefixed by its kind, so that a passport number never meets an ID card number, nor
+    another kind's, in the unique digest. Key rotation digests this same plaintext."""
+    return number if kind == IdKind.ID_CARD else f"{kind}:{number}"
 
 
 def valid_on_q(day, through: str = "") -> models.Q:
@@ -726,11 +736,24 @@ class PatentOwner(TimeStampedModel):
         return f"{self.patent.application_number} — {self.organisation}"
 
 
+def id_number_digests(text: str) -> list[str]:
+    """The keyed digests (under each key of the ring) that a whole document number typed
+    without its kind (in a search box) may be stored under: one per kind it is valid for."""
+    digests = []
+    for kind in IdKind.values:
+        number = normalise_personal_id(text, kind)
+        if number and not personal_id_findings(number, kind):
+            digests += field_cipher().digests(_id_number_plaintext(number, kind))
+    return digests
+
+
 class TalentQuerySet(models.QuerySet):
-    def with_id_number(self, number: str):
-        """The talent with this ID-card number, found by its keyed digest (no decryption),
-        under the current or a previous key (``core.crypto.FieldKeyring``)."""
-        return self.filter(id_number_digest__in=field_cipher().digests(normalise_id_card(number)))
+    def with_id_number(self, number: str, kind: str = IdKind.ID_CARD):
+        """The talent with this document number of ``kind`` (an ID card unless said), found
+        by its keyed digest (no decryption), under the current or a previous key
+        (``core.crypto.FieldKeyring``)."""
+        plaintext = _id_number_plaintext(normalise_personal_id(number, kind), kind)
+        return self.filter(id_number_digest__in=field_cipher().digests(plaintext))
 
     def with_phone(self, number: str):
         """The talents with this mobile number, found by its keyed digest."""
@@ -738,21 +761,29 @@ class TalentQuerySet(models.QuerySet):
 
 
 class Talent(TimeStampedModel):
-    """人才 — a person the plan's talent programmes recognise, identified by the 居民身份证号码
-    (GB 11643), which is stored only encrypted (``core.crypto``), found through its keyed
-    digest and shown masked. Recognitions (``TalentRecognition``) and team memberships
-    (``TeamMember``) carry the dates."""
+    """人才 — a person the plan's talent programmes recognise, identified by a document
+    number: the 居民身份证号码 (GB 11643) of a mainland resident, or the number of the
+    passport, travel permit, permanent residence card or residence permit of a foreign expert
+    or a person from Hong Kong, Macao or Taiwan (``id_kind``). The number is stored only
+    encrypted (``core.crypto``), found through its keyed digest, unique per kind, and shown
+    masked. Recognitions (``TalentRecognition``) and team memberships (``TeamMember``) carry
+    the dates."""
 
     name = models.CharField(_("name"), max_length=100)
-    id_number_encrypted = models.TextField(_("ID card number (encrypted)"), editable=False)
+    id_kind = models.CharField(
+        _("ID document type"), max_length=20, choices=IdKind.choices, default=IdKind.ID_CARD
+    )
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
     id_number_digest = models.CharField(
-        _("ID card number digest"),
+        _("ID number digest"),
         max_length=64,
         unique=True,
         editable=False,
-        error_messages={"unique": _("A person with this ID card number is recorded.")},
+        error_messages={"unique": _("A person with this document number is recorded.")},
     )
-    id_number_masked = models.CharField(_("ID card number"), max_length=18, editable=False)
+    id_number_masked = models.CharField(
+        _("ID number"), max_length=PERSONAL_ID_MAX_LENGTH, editable=False
+    )
     # 手机号码, optional: empty in all three columns when unknown. Not unique: a switchboard or
     # a shared number may serve several people.
     phone_encrypted = models.TextField(_("mobile phone (encrypted)"), blank=True, editable=False)
@@ -773,7 +804,8 @@ class Talent(TimeStampedModel):
     objects = TalentQuerySet.as_manager()
 
     # (ciphertext, digest) column pairs that `innoplan rotate-field-key` re-encrypts; the
-    # digest is of the plaintext as stored (normalised before encryption).
+    # digest is of the plaintext as stored (normalised before encryption; a document number
+    # other than an ID card's with its kind, ``_id_number_plaintext``).
     encrypted_fields = (
         ("id_number_encrypted", "id_number_digest"),
         ("phone_encrypted", "phone_digest"),
@@ -785,29 +817,45 @@ class Talent(TimeStampedModel):
         ordering = ["name", "id"]
 
     def __str__(self):
-        return f"{self.name} ({self.id_number_masked})"
+        if self.id_kind == IdKind.ID_CARD:
+            return f"{self.name} ({self.id_number_masked})"
+        return f"{self.name} ({self.get_id_kind_display()} {self.id_number_masked})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        talent = super().from_db(db, field_names, values)
+        # The kind the stored number is digested under: a kind changed without the number
+        # typed again would leave the digest under the old one (``clean``).
+        talent._id_kind_stored = talent.__dict__.get("id_kind")
+        return talent
 
     @staticmethod
-    def digest_of(number: str) -> str:
-        return field_cipher().digest(normalise_id_card(number))
+    def digest_of(number: str, kind: str = IdKind.ID_CARD) -> str:
+        """The keyed digest of a document number of ``kind`` (an ID card unless said)."""
+        return field_cipher().digest(
+            _id_number_plaintext(normalise_personal_id(number, kind), kind)
+        )
 
-    def set_id_number(self, number: str) -> None:
-        """Take the ID-card number as entered. A valid one is kept at once encrypted, with
-        its digest and masked form; ``clean`` says what is wrong with any other and keeps
-        the number recorded."""
-        number = normalise_id_card(number or "")
+    def set_id_number(self, number: str, kind: str = IdKind.ID_CARD) -> None:
+        """Take the document number of ``kind`` (an ID card unless said) as entered. A valid
+        one is kept at once encrypted, with its digest and masked form; ``clean`` says what
+        is wrong with any other and keeps the number recorded."""
+        number = normalise_personal_id(number or "", kind)
+        self.id_kind = kind
         self._id_number_entered = number
-        if _id_card_errors(number):
+        if _id_number_errors(number, kind):
             return
         cipher = field_cipher()
-        self.id_number_encrypted = cipher.encrypt(number)
-        self.id_number_digest = cipher.digest(number)
-        self.id_number_masked = mask_id_card(number)
+        plaintext = _id_number_plaintext(number, kind)
+        self.id_number_encrypted = cipher.encrypt(plaintext)
+        self.id_number_digest = cipher.digest(plaintext)
+        self.id_number_masked = mask_personal_id(number, kind)
 
     def id_number(self) -> str:
-        """The full number. Only for those allowed to unmask it (``registry.unmask_id_number``),
-        and audited by the caller."""
-        return field_cipher().decrypt(self.id_number_encrypted)
+        """The full number (without its kind). Only for those allowed to unmask it
+        (``registry.unmask_id_number``), and audited by the caller."""
+        plaintext = field_cipher().decrypt(self.id_number_encrypted)
+        return plaintext.rpartition(":")[2]
 
     @staticmethod
     def phone_digest_of(number: str) -> str:
@@ -829,24 +877,45 @@ class Talent(TimeStampedModel):
         self.phone_digest = cipher.digest(number)
         self.phone_masked = mask_phone(number)
 
-    def clean(self):
-        """The numbers as entered (``set_id_number``, ``set_phone``): the ID-card number
-        checked (GB 11643) and not another person's, the phone a mainland mobile number."""
-        errors: Errors = {}
+    def _id_number_problems(self) -> list[str]:
+        """What is wrong with the document number as entered, said in its kind's terms."""
         entered = getattr(self, "_id_number_entered", None)
-        if entered is not None:
-            for problem in _id_card_errors(entered):
-                _add(
-                    errors,
-                    "id_number",
-                    gettext("ID card number %(problem)s.") % {"problem": problem},
-                )
-            if "id_number" not in errors and (
-                Talent.objects.with_id_number(entered).exclude(pk=self.pk).exists()
-            ):
-                _add(errors, "id_number", gettext("A person with this ID card number is recorded."))
-        elif not self.id_number_digest:
-            _add(errors, "id_number", gettext("Give the ID card number."))
+        kind = self.id_kind
+        mainland = kind == IdKind.ID_CARD
+        kind_name = self.get_id_kind_display()
+        if entered is None:
+            if not self.id_number_digest:
+                if mainland:
+                    return [gettext("Give the ID card number.")]
+                return [gettext("Give the %(kind)s number.") % {"kind": kind_name}]
+            if kind != getattr(self, "_id_kind_stored", kind):
+                return [gettext("Type the number again to change the ID document type.")]
+            return []
+        problems = [
+            gettext("ID card number %(problem)s.") % {"problem": problem}
+            if mainland
+            else gettext("%(kind)s number %(problem)s.") % {"kind": kind_name, "problem": problem}
+            for problem in _id_number_errors(entered, kind)
+        ]
+        if (
+            not problems
+            and Talent.objects.with_id_number(entered, kind).exclude(pk=self.pk).exists()
+        ):
+            if mainland:
+                return [gettext("A person with this ID card number is recorded.")]
+            return [
+                gettext("A person with this %(kind)s number is recorded.") % {"kind": kind_name}
+            ]
+        return problems
+
+    def clean(self):
+        """The numbers as entered (``set_id_number``, ``set_phone``): the document number
+        checked as its kind's (an ID card's by GB 11643) and not another person's of the same
+        kind, the phone a mainland mobile number."""
+        errors: Errors = {}
+        if self.id_kind in IdKind.values:  # else clean_fields says the kind is unknown
+            for message in self._id_number_problems():
+                _add(errors, "id_number", message)
         phone = getattr(self, "_phone_entered", "")
         if phone and (problem := phone_problem(phone)):
             _add(

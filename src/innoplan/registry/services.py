@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from innoplan.accounts.permissions import authorise
+from innoplan.registry.choices import IdKind
 from innoplan.registry.models import Fund, FundScale, Organisation, Qualification, Talent
 
 
@@ -164,17 +165,18 @@ def talent_register(
     *,
     name: str,
     id_number: str,
+    id_kind: str = IdKind.ID_CARD,
     employer: Organisation | None = None,
     title: str = "",
     phone: str = "",
     actor,
 ) -> Talent:
-    """Record a person, the ID-card number checked (GB 11643, by ``Talent.clean``) and kept
-    encrypted. A person already recorded under that number is an error, not a second
-    record."""
+    """Record a person, the document number checked as its kind's (an ID card's by GB 11643,
+    unless ``id_kind`` says another document; by ``Talent.clean``) and kept encrypted. A
+    person already recorded under that kind and number is an error, not a second record."""
     _authorise(actor, Talent)
     talent = Talent(name=name.strip(), employer=employer, title=title.strip())
-    talent.set_id_number(id_number)
+    talent.set_id_number(id_number, kind=id_kind)
     talent.set_phone(phone)
     with set_actor(actor):
         talent.full_clean()

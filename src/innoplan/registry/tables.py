@@ -132,19 +132,21 @@ class TalentTable(tables.Table):
     for those allowed to unmask it."""
 
     name = tables.Column(linkify=_detail("talent"))
-    id_number_masked = tables.Column(verbose_name=_("ID card number"))
+    id_kind = tables.Column(verbose_name=_("ID document type"))
+    id_number_masked = tables.Column(verbose_name=_("ID number"))
     phone_masked = tables.Column(verbose_name=_("Mobile phone"))
     employer = tables.Column(linkify=_detail("organisation", "employer_id"))
 
     class Meta(RegisterTable.Meta):
         model = registry.Talent
-        fields = ("name", "id_number_masked", "phone_masked", "employer", "title")
+        fields = ("name", "id_kind", "id_number_masked", "phone_masked", "employer", "title")
 
 
 class TalentRecognitionTable(RegisterTable):
     talent = tables.Column(linkify=_detail("talent", "talent_id"), accessor="talent__name")
+    id_kind = tables.Column(accessor="talent__id_kind", verbose_name=_("ID document type"))
     id_number_masked = tables.Column(
-        accessor="talent__id_number_masked", verbose_name=_("ID card number")
+        accessor="talent__id_number_masked", verbose_name=_("ID number")
     )
     kind = tables.Column(linkify=_detail("talent_recognition"))
 
@@ -152,6 +154,7 @@ class TalentRecognitionTable(RegisterTable):
         model = registry.TalentRecognition
         fields = (
             "talent",
+            "id_kind",
             "id_number_masked",
             "kind",
             "tier",

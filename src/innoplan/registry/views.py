@@ -256,7 +256,7 @@ class TalentDetailView(RegisterDetailView):
     def fields(self, obj, id_number=None, phone=None, **context):
         return [
             {
-                "label": _("ID card number"),
+                "label": obj.get_id_kind_display(),
                 "value": id_number or obj.id_number_masked,
                 "unmask": id_number is None
                 and self.request.user.has_perm("registry.unmask_id_number"),
@@ -270,7 +270,7 @@ class TalentDetailView(RegisterDetailView):
                 _title(registry.TalentRecognition),
                 tables.TalentRecognitionTable(
                     obj.recognitions.select_related("talent"),
-                    exclude=("talent", "id_number_masked"),
+                    exclude=("talent", "id_kind", "id_number_masked"),
                     orderable=False,
                 ),
             ),

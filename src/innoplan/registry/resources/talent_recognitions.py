@@ -11,6 +11,7 @@ from innoplan.registry.models import (
 )
 from innoplan.registry.resources.lookups import (
     EXAMPLE_ID_NUMBER,
+    id_kind_column,
     talent_lookup,
 )
 from innoplan.tabular.columns import Column
@@ -34,8 +35,10 @@ class TalentRecognitionResource(RegisterResource):
         example=EXAMPLE_ID_NUMBER,
         text=True,
         width=22,
-        note="人才须已在“人才”中登记",
+        note="证件号码（18位居民身份证号码，或“证件类型”所填证件的号码）；人才须已在“人才”中登记",
     )
+    # Read by the look-up above, with the number; nothing of the recognition's own.
+    id_kind = id_kind_column(attribute="talent__id_kind")
     kind = Column("认定类别", "kind", Choice(RecognitionKind), example="运河英才")
     tier = Column(
         "层次",
@@ -52,8 +55,21 @@ class TalentRecognitionResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = TalentRecognition
-        fields = ("talent", "kind", "tier", "certificate_no", "valid_from", "valid_to")
+        fields = (
+            "talent",
+            "id_kind",
+            "kind",
+            "tier",
+            "certificate_no",
+            "valid_from",
+            "valid_to",
+        )
         import_id_fields = ("talent", "kind", "valid_from")
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "talent__id_kind":
+            return  # the talent's look-up reads it, and says what is wrong with it
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def existing(self, keys):
         ids = sorted({key[0] for key in keys})

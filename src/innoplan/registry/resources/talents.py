@@ -1,11 +1,14 @@
-"""人才 — people by their ID-card number, which is kept encrypted."""
+"""人才 — people by their document's type and number, which is kept encrypted."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from innoplan.core.identifiers import (
-    id_card_problem,
     normalise_phone,
+    personal_id_problem,
 )
+from innoplan.registry.choices import IdKind
 from innoplan.registry.models import (
     Talent,
 )
@@ -13,6 +16,7 @@ from innoplan.registry.resources.lookups import (
     EXAMPLE_CREDIT_CODE,
     EXAMPLE_ID_NUMBER,
     EXAMPLE_PHONE,
+    id_kind_column,
     organisation_lookup,
 )
 from innoplan.tabular.columns import Column
@@ -28,6 +32,8 @@ class TalentResource(RegisterResource):
     key_fields = ("id_number",)
 
     name = Column("姓名", "name", Text(required=True, max_length=100), example="张三")
+    # The header keeps its name from before other documents were taken, so that the files
+    # the district's agencies already fill still import.
     id_number = Column(
         "身份证号码",
         "id_number",
@@ -35,8 +41,9 @@ class TalentResource(RegisterResource):
         example=EXAMPLE_ID_NUMBER,
         text=True,
         width=22,
-        note="18位居民身份证号码；加密保存",
+        note="证件号码：18位居民身份证号码，或“证件类型”所填证件的号码；加密保存",
     )
+    id_kind = id_kind_column()
     employer = Column(
         "工作单位统一社会信用代码",
         "employer",
@@ -58,17 +65,23 @@ class TalentResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Talent
-        fields = ("name", "id_number", "employer", "title_", "phone")
+        fields = ("name", "id_number", "id_kind", "employer", "title_", "phone")
         import_id_fields = ("id_number",)
+
+    def _kind(self, row) -> str:
+        """The row's 证件类型: an ID card when the cell, or the column, is empty."""
+        field = self.fields["id_kind"]
+        return field.clean(row) if field.column_name in row else IdKind.ID_CARD
 
     def row_key(self, row):
         try:
             number = Text(identifier=True).clean(row.get("身份证号码"))
+            kind = self._kind(row)
         except ValueError:
             return None
-        if not number or id_card_problem(number):
+        if not number or personal_id_problem(number, kind):
             return None
-        return (Talent.digest_of(number),)
+        return (Talent.digest_of(number, kind),)
 
     def instance_key(self, record):
         return (record.id_number_digest,)
@@ -81,10 +94,16 @@ class TalentResource(RegisterResource):
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # The numbers are checked by Talent.clean; an unchanged number is not set again, since
         # re-encrypting it would make every re-import look like a change.
-        if field.attribute == "id_number":
+        if field.attribute == "id_kind":
+            self._kind(row)  # a type that cannot be read is this column's error
+        elif field.attribute == "id_number":
             number = field.clean(row)
-            if instance.pk is None or instance.id_number_digest != Talent.digest_of(number):
-                instance.set_id_number(number)
+            try:
+                kind = self._kind(row)
+            except ValueError:
+                return  # the type's column says why; the number cannot be checked without it
+            if instance.pk is None or instance.id_number_digest != Talent.digest_of(number, kind):
+                instance.set_id_number(number, kind=kind)
         elif field.attribute == "phone":
             if field.column_name not in row:
                 return  # a file without the column leaves the numbers as they are
@@ -93,6 +112,15 @@ class TalentResource(RegisterResource):
                 instance.set_phone(number)
         else:
             super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            errors = error.error_dict
+            if "id_kind" in errors:
+                errors.pop("id_number", None)  # not checked without its type (import_field)
+            raise ValidationError(errors) from None
 
     def export_field(self, field, instance, **kwargs):
         if field.attribute == "id_number":

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
-
-from innoplan.core.identifiers import (
-    mask_id_card,
-)
 from innoplan.registry.models import (
-    Talent,
     Team,
     TeamMember,
 )
 from innoplan.registry.resources.lookups import (
     EXAMPLE_CREDIT_CODE,
+    TalentLookups,
     organisation_lookup,
 )
 from innoplan.tabular.columns import Column
 from innoplan.tabular.resources import RegisterResource
 from innoplan.tabular.widgets import (
     Day,
-    Lookups,
     Text,
     Year,
 )
+
+MEMBER_ID_KINDS = "成员证件类型"
 
 
 class TeamResource(RegisterResource):
     title = "科技创新团队"
     key_fields = ("name", "recognition_year")
-    beside_fields = ("members",)
+    beside_fields = ("members", "member_id_kinds")
 
     name = Column(
         "团队名称",
@@ -54,23 +50,34 @@ class TeamResource(RegisterResource):
     members = Column(
         "成员身份证号码",
         "members",
-        Lookups(
-            Talent,
-            "id_number_digest",
-            describe=gettext_lazy("person with the ID card number"),
-            normalise=lambda text: Talent.digest_of(text),
-            text=Text(identifier=True),
-            display=mask_id_card,
-        ),
+        TalentLookups(kind_column=MEMBER_ID_KINDS, required=False),
         text=True,
         width=30,
-        note="多个用“；”分隔，第一位为团队负责人；成员须已在“人才”中登记",
+        note="成员的证件号码，多个用“；”分隔，第一位为团队负责人；成员须已在“人才”中登记",
+    )
+    # Read with the members' numbers by their look-up.
+    # A plain text column, not a drop-down: it may list one type per member.
+    member_id_kinds = Column(
+        MEMBER_ID_KINDS,
+        "member_id_kinds",
+        Text(),
+        width=24,
+        note="可空，空为均是居民身份证；填一种则所有成员均为该证件，"
+        "或按成员顺序逐个填写，用“；”分隔（护照、回乡证、台胞证、永居证、居住证）",
     )
 
     class Meta(RegisterResource.Meta):
         model = Team
         use_bulk = False  # its related rows are written once the record has its id
-        fields = ("name", "organisation", "recognition_year", "valid_from", "valid_to", "members")
+        fields = (
+            "name",
+            "organisation",
+            "recognition_year",
+            "valid_from",
+            "valid_to",
+            "members",
+            "member_id_kinds",
+        )
         import_id_fields = ("name", "recognition_year")
 
     def read_beside(self, instance, row):
