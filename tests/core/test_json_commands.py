@@ -71,6 +71,14 @@ INVOCATIONS = {
         "--format",
         "json",
     ],
+    "workdays add": lambda tmp_path, plan_owner: [
+        "workdays",
+        "add",
+        "2026-09-30",
+        "1",
+        "--format",
+        "json",
+    ],
 }
 
 
