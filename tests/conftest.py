@@ -142,6 +142,16 @@ def leader(db):
 
 
 @pytest.fixture
+def steward(db):
+    """A data steward who keeps the enterprises and their qualifications (only)."""
+    from innoplan.registry.models import RegisterGroup, RegisterSteward
+
+    user = _user("steward", Role.DATA_STEWARD)
+    RegisterSteward.objects.create(user=user, group=RegisterGroup.ENTERPRISES)
+    return user
+
+
+@pytest.fixture
 def sysadmin(db):
     return _user("sysadmin", Role.SYSTEM_ADMIN)
 

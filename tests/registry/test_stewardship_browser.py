@@ -1,4 +1,4 @@
-"""A steward keeps a register in a real browser: corrects an organisation's town, ends a
+"""A data steward keeps a register in a real browser: corrects an organisation's town, ends a
 qualification before its time with a reason; the 作战图 changes from that day, and the history
 reads in Chinese."""
 
@@ -44,7 +44,7 @@ def high_tech_figure(page, live_server, day: date) -> str:
 
 
 def test_a_steward_corrects_a_town_and_ends_a_qualification_with_its_reason(
-    live_server, page, plan_owner, measured_plan, towns
+    live_server, page, steward, measured_plan, towns
 ):
     songzhuang, zhangjiawan = towns
     organisation = make_organisation("北京运河智造科技有限公司", town=songzhuang)
@@ -54,7 +54,10 @@ def test_a_steward_corrects_a_town_and_ends_a_qualification_with_its_reason(
         kind=QualificationKind.HIGH_TECH,
         valid_from=date(2024, 3, 1),
     )
-    log_in(page, live_server, plan_owner.username, PASSWORD)
+    log_in(page, live_server, steward.username, PASSWORD)
+    # A data steward starts on the registry, his registers marked.
+    assert page.url.endswith("/registry/")
+    assert page.locator("[data-testid=register-kept]").count() == 2
     assert high_tech_figure(page, live_server, date(2025, 6, 30)) == "1"
 
     # Correct the town on the organisation's page.

@@ -11,11 +11,7 @@ urlpatterns = [
     path(
         "login/",
         login_not_required(
-            auth_views.LoginView.as_view(
-                template_name="accounts/login.html",
-                redirect_authenticated_user=True,
-                extra_context={"oidc_enabled": settings.INNOPLAN_OIDC_ENABLED},
-            )
+            views.LoginView.as_view(extra_context={"oidc_enabled": settings.INNOPLAN_OIDC_ENABLED})
         ),
         name="login",
     ),

@@ -43,6 +43,16 @@ def _next_url(request) -> str:
 # --- every account ---------------------------------------------------------------------------
 
 
+class LoginView(auth_views.LoginView):
+    """Sign in; without a page asked for, on to the account's start page."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return selectors.start_page(self.request.user)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's own password: forced at first sign-in and after expiry, or by choice."""
 

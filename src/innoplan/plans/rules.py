@@ -2,7 +2,13 @@
 
 import rules
 
-from innoplan.accounts.rules import is_business_user, is_leader, is_plan_owner, is_reporter
+from innoplan.accounts.rules import (
+    is_business_user,
+    is_data_steward,
+    is_leader,
+    is_plan_owner,
+    is_reporter,
+)
 
 
 @rules.predicate
@@ -19,7 +25,9 @@ def reports_for_value(user, reported_value):
     return reports_for_indicator(user, reported_value.indicator)
 
 
-rules.add_perm("plans.view_dashboard", is_business_user)
+# A data steward reads the 作战图 too (its big numbers, not the departments' figures behind
+# them): what a correction does to a target shows there.
+rules.add_perm("plans.view_dashboard", is_business_user | is_data_steward)
 rules.add_perm(
     "plans.view_indicator", is_plan_owner | is_leader | (is_reporter & reports_for_indicator)
 )

@@ -12,10 +12,12 @@ class RegistryConfig(AppConfig):
 
         from innoplan.imports import importers
         from innoplan.registry.imports import RegisterImporter
+        from innoplan.registry.models import RegisterSteward
         from innoplan.registry.registers import REGISTERS, audited_models
 
         for model, excluded in audited_models().items():
             auditlog.register(model, exclude_fields=["created", "updated", *excluded])
+        auditlog.register(RegisterSteward, exclude_fields=["created", "updated"])
         for register in REGISTERS:
             if register.resource is not None:
                 importers.register(RegisterImporter(register))

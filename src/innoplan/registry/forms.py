@@ -157,3 +157,14 @@ class MergeForm(BootstrapForm):
                 _("No organisation has the credit code %(code)s.") % {"code": code}
             )
         return found
+
+
+class StewardGroupsForm(BootstrapForm):
+    """The register groups one data steward keeps."""
+
+    groups = forms.MultipleChoiceField(
+        label=_("Register groups"),
+        choices=registry.RegisterGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

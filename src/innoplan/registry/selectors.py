@@ -312,3 +312,22 @@ def audit_entries(obj, *, limit: int = 200):
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")[:limit]
     )
+
+
+def data_stewards() -> list:
+    """The active data stewards' accounts, each with ``groups``: the register groups they
+    keep."""
+    from django.contrib.auth import get_user_model
+
+    from innoplan.accounts.choices import Role
+    from innoplan.registry.models import RegisterSteward
+
+    stewards = list(
+        get_user_model().objects.filter(role=Role.DATA_STEWARD, is_active=True).order_by("username")
+    )
+    held: dict[int, set[str]] = {}
+    for user_id, group in RegisterSteward.objects.values_list("user_id", "group"):
+        held.setdefault(user_id, set()).add(group)
+    for steward in stewards:
+        steward.groups_kept = held.get(steward.pk, set())
+    return stewards

@@ -13,9 +13,17 @@ from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from innoplan.accounts.choices import Role
 from innoplan.accounts.permissions import authorise
 from innoplan.registry.choices import IdKind
-from innoplan.registry.models import Fund, FundScale, Organisation, Qualification, Talent
+from innoplan.registry.models import (
+    Fund,
+    FundScale,
+    Organisation,
+    Qualification,
+    RegisterSteward,
+    Talent,
+)
 
 
 def _authorise(actor, target) -> None:
@@ -198,3 +206,27 @@ def talent_id_number_reveal(*, talent: Talent, actor) -> str:
     with set_actor(actor):
         accessed.send(sender=Talent, instance=talent)
     return talent.id_number()
+
+
+@transaction.atomic
+def steward_groups_assign(*, steward, groups, actor) -> None:
+    """Give a data steward exactly ``groups`` (RegisterGroup values) to keep; each group
+    given or taken is in the audit log under ``actor``. Only the plan owner assigns, and only
+    to an active data steward's account."""
+    authorise(
+        actor,
+        "registry.assign_stewards",
+        message=_("Only the plan owner assigns the data stewards' registers."),
+    )
+    if not (steward.is_active and steward.role == Role.DATA_STEWARD):
+        raise ValidationError(
+            _("%(user)s is not an active data steward: a security administrator grants the role.")
+            % {"user": steward}
+        )
+    wanted = set(groups)
+    held = {row.group: row for row in RegisterSteward.objects.filter(user=steward)}
+    with set_actor(actor):
+        for group in sorted(wanted - set(held)):
+            RegisterSteward(user=steward, group=group).save()
+        for group in sorted(set(held) - wanted):
+            held[group].delete()

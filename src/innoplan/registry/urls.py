@@ -23,7 +23,10 @@ IMPORT_PAGES = ImportPages(
     home=(_("Innovation resource registry"), "registry:index"),
 )
 
-urlpatterns = [path("", views.registry_index, name="index")]
+urlpatterns = [
+    path("", views.registry_index, name="index"),
+    path("stewards/", views.stewards, name="stewards"),
+]
 for register in REGISTERS:
     urlpatterns += [
         path(

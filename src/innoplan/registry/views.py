@@ -19,15 +19,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from innoplan.accounts.permissions import Requires, authorise
+from innoplan.accounts.permissions import Requires, authorise, requires
 from innoplan.audit.exports import xlsx_response
 from innoplan.core.audit import audit_rows
 from innoplan.core.forms import add_service_error
 from innoplan.registry import models as registry
 from innoplan.registry import registers, selectors, services, tables
-from innoplan.registry.forms import MergeForm, RetireForm, record_form
+from innoplan.registry.forms import MergeForm, RetireForm, StewardGroupsForm, record_form
+from innoplan.registry.models import RegisterGroup
 from innoplan.registry.registers import REGISTERS, Register
 
 PER_PAGE = 50
@@ -45,6 +47,9 @@ def registry_index(request):
     authorise(request.user, "registry.view_registry")
     today = timezone.localdate()
     counts = selectors.register_counts(as_of=today)
+    steward = request.user.has_perm("registry.manage_registry") and not request.user.has_perm(
+        "registry.assign_stewards"
+    )
     totals = selectors.register_totals()
     # A tile says what it counts — the records that count today, of all on record — and opens
     # the list of exactly those (``?as_of=today``), so the two never disagree.
@@ -55,10 +60,20 @@ def registry_index(request):
             "all_url": reverse(f"registry:{register.route}_list"),
             "count": counts[register.model],
             "total": totals[register.model],
+            # A data steward's own registers are marked.
+            "kept": steward and request.user.has_perm("registry.manage_registry", register),
         }
         for register in REGISTERS
     ]
-    return render(request, "registry/index.html", {"registers": shown, "today": today})
+    return render(
+        request,
+        "registry/index.html",
+        {
+            "registers": shown,
+            "today": today,
+            "can_import": request.user.has_perm("registry.manage_registry"),
+        },
+    )
 
 
 class RegisterView(Requires, View):
@@ -440,6 +455,51 @@ class OrganisationMergeView(RecordActionView):
 
     def act(self, record, data, actor):
         services.organisation_merge(keep=record, duplicate=data["duplicate"], actor=actor)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("registry.assign_stewards")
+def stewards(request):
+    """数据管理员分工: which register groups each data steward keeps. The accounts come from
+    the system administrator and the role from the security administrator; the plan owner
+    assigns the registers here."""
+    forms_by_steward = {}
+    status = 200
+    for steward in selectors.data_stewards():
+        form = StewardGroupsForm(prefix=f"s{steward.pk}", initial={"groups": steward.groups_kept})
+        forms_by_steward[steward.pk] = (steward, form)
+    if request.method == "POST":
+        try:
+            steward, _form = forms_by_steward[int(request.POST.get("steward", ""))]
+        except (KeyError, ValueError):
+            raise Http404 from None
+        form = StewardGroupsForm(request.POST, prefix=f"s{steward.pk}")
+        if form.is_valid():
+            try:
+                services.steward_groups_assign(
+                    steward=steward, groups=form.cleaned_data["groups"], actor=request.user
+                )
+            except ValidationError as error:
+                add_service_error(form, error, {})
+            else:
+                messages.success(
+                    request, _("Saved: %(user)s keeps the registers ticked.") % {"user": steward}
+                )
+                return redirect("registry:stewards")
+        forms_by_steward[steward.pk] = (steward, form)
+        status = 400
+    groups = {group: [] for group, _label in RegisterGroup.choices}
+    for register in REGISTERS:
+        groups[register.group].append(_title(register.model))
+    return render(
+        request,
+        "registry/stewards.html",
+        {
+            "stewards": list(forms_by_steward.values()),
+            "groups": [(label, groups[group]) for group, label in RegisterGroup.choices],
+        },
+        status=status,
+    )
 
 
 # Detail pages that show more than the record's fields; the others are RegisterDetailView.
