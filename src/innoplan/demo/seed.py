@@ -31,7 +31,7 @@ from innoplan.plans.services import (
     reported_value_reject,
     reported_value_submit,
 )
-from innoplan.registry.models import Organisation
+from innoplan.registry.models import Organisation, RegisterSteward
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_FILE = FIXTURES / "tongzhou_demo.yaml"
@@ -81,6 +81,9 @@ def demo_accounts_create(*, data: dict) -> list[DemoAccount]:
             user.must_change_password = False
             user.full_clean()
             user.save()
+            # A data steward's register groups, as the plan owner would assign them.
+            for group in entry.get("register_groups", ()):
+                RegisterSteward.objects.get_or_create(user=user, group=group)
         accounts.append(
             DemoAccount(
                 user.username,
