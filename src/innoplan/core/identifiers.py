@@ -342,18 +342,23 @@ def id_card_findings(number: str, *, today: date | None = None) -> list[Finding]
             findings.append(
                 _error(gettext_noop("birth date %(birth)s is in the future"), birth=birth)
             )
-    expected = id_card_check_character(number[:17])
-    if number[17] != expected:
-        findings.append(
-            _error(
-                gettext_noop(
-                    "check character (position 18) is '%(found)s', expected '%(expected)s'"
-                ),
-                found=number[17],
-                expected=expected,
-            )
-        )
+    findings.extend(_check_character_findings(number))
     return findings
+
+
+def _check_character_findings(number: str) -> list[Finding]:
+    """The 18th character against the GB 11643 check over the first 17 (an ID card, and the
+    18-character permanent residence card)."""
+    expected = id_card_check_character(number[:17])
+    if number[17] == expected:
+        return []
+    return [
+        _error(
+            gettext_noop("check character (position 18) is '%(found)s', expected '%(expected)s'"),
+            found=number[17],
+            expected=expected,
+        )
+    ]
 
 
 def id_card_problem(number: str, *, today: date | None = None) -> str | None:
@@ -545,17 +550,7 @@ def permanent_residence_findings(number: str, *, today: date | None = None) -> l
                 first=number[0],
             )
         )
-    expected = id_card_check_character(number[:17])
-    if number[17] != expected:
-        findings.append(
-            _error(
-                gettext_noop(
-                    "check character (position 18) is '%(found)s', expected '%(expected)s'"
-                ),
-                found=number[17],
-                expected=expected,
-            )
-        )
+    findings.extend(_check_character_findings(number))
     return findings
 
 
